@@ -1,0 +1,95 @@
+"""What running one check produced, and how an exception becomes that."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from _pytest._code import ExceptionInfo
+from _pytest.outcomes import Failed, Skipped
+
+from allgreen.dsl import CheckSpec
+from allgreen.rewrite import install_comparison_explainer
+
+Status = Literal["passed", "failed", "error", "skipped"]
+STATUSES: tuple[Status, ...] = ("passed", "failed", "error", "skipped")
+
+
+@dataclass
+class CheckOutcome:
+    """The result of one execution of one check."""
+
+    status: Status
+    duration: float = 0.0
+    message: str | None = None
+    #: pytest's failure text: traceback and assertion introspection.
+    detail: str | None = None
+    skip_reason: str | None = None
+    observed_value: Any = None
+    observed_unit: str | None = None
+    #: pytest's own representation, for pytest to print in colour (in-process only).
+    longrepr: Any = field(default=None, repr=False, compare=False)
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else ""
+
+
+def outcome_from_exception(
+    exc: BaseException, spec: CheckSpec, duration: float, *, style: str = "long"
+) -> CheckOutcome:
+    """Classify ``exc`` raised by ``spec`` and render it the way pytest would."""
+    if isinstance(exc, Skipped):
+        return CheckOutcome("skipped", duration, skip_reason=exc.msg or "skipped")
+    failed = isinstance(exc, AssertionError | Failed)
+    excinfo = ExceptionInfo.from_exception(exc)
+    code = spec.func.__code__
+    # Start the traceback at the check itself, as pytest does for a test function.
+    cut = excinfo.traceback.cut(path=code.co_filename, firstlineno=code.co_firstlineno - 1)
+    if cut:
+        excinfo.traceback = cut
+    longrepr = excinfo.getrepr(style=style, tbfilter=True)  # type: ignore[arg-type]
+    if failed:
+        text = str(exc) if not isinstance(exc, Failed) else (exc.msg or "")
+        message = _first_line(text) or "assertion failed"
+    else:
+        message = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return CheckOutcome(
+        "failed" if failed else "error",
+        duration,
+        message=message,
+        detail=str(longrepr),
+        longrepr=longrepr,
+    )
+
+
+def call_check(spec: CheckSpec, kwargs: dict[str, Any] | None = None) -> CheckOutcome:
+    """Run ``spec`` in the calling thread and return its outcome; never raises.
+
+    ``KeyboardInterrupt`` is left to propagate in the main thread so Ctrl-C works.
+    """
+    install_comparison_explainer()
+    kwargs = kwargs or {}
+    started = time.perf_counter()
+    try:
+        result = spec.func(**kwargs)
+        if asyncio.iscoroutine(result):
+            result = asyncio.run(result)
+    except (Exception, SystemExit, Failed, Skipped) as exc:
+        return outcome_from_exception(exc, spec, time.perf_counter() - started)
+    outcome = CheckOutcome("passed", time.perf_counter() - started)
+    _attach_observation(outcome, result)
+    return outcome
+
+
+def _attach_observation(outcome: CheckOutcome, result: object) -> None:
+    """Carry a value a check returned (e.g. a built-in helper's reading) into the report."""
+    observed = getattr(result, "observed_value", None)
+    if observed is not None:
+        outcome.observed_value = observed
+        outcome.observed_unit = getattr(result, "observed_unit", None)
+    elif isinstance(result, int | float | str) and not isinstance(result, bool):
+        outcome.observed_value = result
+

@@ -1,0 +1,1 @@
+"""pytest plugin of allgreen: ``pytest --allgreen allgood.py``."""

@@ -1,0 +1,204 @@
+"""Hooks of the allgreen pytest plugin, registered through the ``pytest11`` entry point.
+
+Without ``--allgreen`` the plugin only declares its options. With it, a
+:class:`AllgreenSession` registers itself and turns ``allgood.py`` files into
+items, records each check's result and writes the report.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Generator
+from pathlib import Path
+
+import pytest
+
+from allgreen.errors import ConfigError
+from allgreen.execution import Executor, ThreadExecutor
+from allgreen.loader import CANDIDATES, find_config
+from allgreen.outcome import CheckOutcome, Status
+from allgreen.report import CheckResult, Report, utc_now
+from pytest_allgreen.collect import AllgoodFile, CheckItem
+from pytest_allgreen.settings import Settings, add_options
+
+SETTINGS_KEY = pytest.StashKey[Settings]()
+EXECUTOR_KEY = pytest.StashKey[Executor]()
+SESSION_KEY = pytest.StashKey["AllgreenSession"]()
+
+NOTHING_TO_RUN = "--allgreen: no {candidates} under {root}; pass the path of your config"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    add_options(parser)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not config.getoption("allgreen"):
+        return
+    session = AllgreenSession(config)
+    config.stash[SESSION_KEY] = session
+    config.pluginmanager.register(session, "allgreen-session")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    session = config.stash.get(SESSION_KEY, None)
+    if session is not None:
+        session.close()
+        config.pluginmanager.unregister(session)
+        del config.stash[SESSION_KEY]
+
+
+def _skip_reason(report: pytest.TestReport) -> str | None:
+    if isinstance(report.longrepr, tuple):
+        return str(report.longrepr[2]).removeprefix("Skipped: ")
+    return None
+
+
+class AllgreenSession:
+    """State of one ``pytest --allgreen`` session."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.settings = Settings.from_config(config)
+        config.stash[SETTINGS_KEY] = self.settings
+        config.stash[EXECUTOR_KEY] = ThreadExecutor()
+        self.results: dict[str, CheckResult] = {}
+        self.order: list[str] = []
+        self.config_errors: list[str] = []
+        self.started_at = utc_now()
+        self.started = time.perf_counter()
+        self.discovered = self._discover(config)
+
+    def _discover(self, config: pytest.Config) -> set[Path]:
+        """Find the config to run when no path was given on the command line."""
+        if config.args_source == pytest.Config.ArgsSource.ARGS:
+            return set()
+        root = config.rootpath
+        found = find_config(root)
+        if found is None:
+            raise pytest.UsageError(
+                NOTHING_TO_RUN.format(candidates=" or ".join(CANDIDATES), root=root)
+            )
+        # Only the health checks run: `pytest --allgreen` is a health check, not a test run.
+        config.args = [str(found)]
+        return {found.resolve()}
+
+    def close(self) -> None:
+        self.config.stash[EXECUTOR_KEY].close()
+
+    # -- collection --------------------------------------------------------
+
+    def _is_config(self, path: Path, session: pytest.Session) -> bool:
+        if path.resolve() in self.discovered:
+            return True
+        if session.isinitpath(path):
+            return path.suffix == ".py" and not path.name.startswith("conftest")
+        # A directory on the command line: its allgood.py or config/allgood.py.
+        return any(
+            session.isinitpath(path.parent if candidate == "allgood.py" else path.parent.parent)
+            and path.as_posix().endswith("/" + candidate)
+            for candidate in CANDIDATES
+        ) and find_config(path.parent if path.parent.name != "config" else path.parent.parent) == path
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_pycollect_makemodule(
+        self, module_path: Path, parent: pytest.Collector
+    ) -> pytest.Module | None:
+        if self._is_config(module_path, parent.session):
+            return AllgoodFile.from_parent(parent, path=module_path)
+        return None
+
+    def pytest_collect_file(
+        self, file_path: Path, parent: pytest.Collector
+    ) -> pytest.Collector | None:
+        # Files that pytest's python plugin passes over (they do not look like tests).
+        if file_path.name == "allgood.py" and not parent.session.isinitpath(file_path):
+            if self._is_config(file_path, parent.session):
+                return AllgoodFile.from_parent(parent, path=file_path)
+        return None
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed and report.fspath.endswith(".py"):
+            self.config_errors.append(str(report.longrepr))
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        self.order = [item.nodeid for item in items if isinstance(item, CheckItem)]
+
+    # -- running -----------------------------------------------------------
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+        if isinstance(item, CheckItem) and call.when == "teardown":
+            result = self.results.get(item.nodeid)
+            if result is not None:
+                # junitxml reads the properties from the teardown report.
+                item.user_properties.extend(junit_properties(result))
+        report = yield
+        if isinstance(item, CheckItem):
+            self._record(item, report)
+        return report
+
+    def _record(self, item: CheckItem, report: pytest.TestReport) -> None:
+        status: Status | None = None
+        outcome = item.outcome or CheckOutcome("passed")
+        if report.when == "setup" and report.skipped:
+            status, outcome = "skipped", CheckOutcome("skipped", skip_reason=_skip_reason(report))
+        elif report.when == "setup" and report.failed:
+            message = report.longreprtext.strip().splitlines()[-1:] or ["setup failed"]
+            status, outcome = "error", CheckOutcome("error", message=message[0],
+                                                    detail=report.longreprtext)
+        elif report.when == "call":
+            status = outcome.status if not report.skipped else "skipped"
+            if report.skipped and outcome.status != "skipped":
+                outcome = CheckOutcome("skipped", skip_reason=_skip_reason(report))
+        if status is None:
+            return
+        outcome.status = status
+        report.allgreen_status = status  # type: ignore[attr-defined]
+        self.results[item.nodeid] = CheckResult.from_outcome(item.spec, outcome)
+
+    def pytest_report_teststatus(
+        self, report: pytest.TestReport
+    ) -> tuple[str, str, str] | None:
+        if getattr(report, "allgreen_status", None) == "error" and report.when == "call":
+            return "error", "E", "ERROR"
+        return None
+
+    # -- the report ----------------------------------------------------------
+
+    def report(self) -> Report:
+        """Return the report of the checks run so far, in declaration order."""
+        results = [self.results[nodeid] for nodeid in self.order if nodeid in self.results]
+        return Report.build(
+            results,
+            environment=self.settings.environment,
+            started_at=self.started_at,
+            duration=time.perf_counter() - self.started,
+            error="\n".join(self.config_errors) or None,
+        )
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        path = self.settings.json_path
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(self.report().to_json(), encoding="utf-8")
+
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        if self.settings.json_path is not None:
+            terminalreporter.write_sep("-", f"allgreen report: {self.settings.json_path}")
+
+
+def junit_properties(result: CheckResult) -> list[tuple[str, object]]:
+    """Return the ``<property>`` pairs of one check in the JUnit file."""
+    return [
+        ("status", result.status),
+        ("duration_ms", result.duration_ms),
+        ("cached", str(result.cached).lower()),
+        ("critical", str(result.critical).lower()),
+        ("tags", ",".join(result.tags)),
+    ]
+
+
+__all__ = ["ConfigError", "junit_properties"]
