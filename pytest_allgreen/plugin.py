@@ -137,6 +137,9 @@ class AllgreenSession:
                 item.user_properties.extend(junit_properties(result))
         report = yield
         if isinstance(item, CheckItem):
+            if report.skipped and isinstance(report.longrepr, tuple):
+                # Point "SKIPPED" lines at the check in allgood.py, not at allgreen.
+                report.longrepr = (str(item.path), item.spec.lineno, report.longrepr[2])
             self._record(item, report)
         return report
 
