@@ -16,7 +16,7 @@ from allgreen.conditions import skip_reason
 from allgreen.dsl import CheckSpec
 from allgreen.environment import resolve_environment
 from allgreen.errors import ConditionError
-from allgreen.execution import CheckCall, Executor, ThreadExecutor, resolve_timeout
+from allgreen.execution import CheckCall, Executor, default_executor, resolve_timeout
 from allgreen.fixtures import FixtureResolver
 from allgreen.loader import LoadedConfig
 from allgreen.outcome import CheckOutcome, outcome_from_exception
@@ -81,7 +81,7 @@ def run_config(
                     continue
             calls.append(CheckCall(spec, kwargs, resolve_timeout(spec, options.timeout)))
         own_executor = executor is None
-        runner = executor or ThreadExecutor()
+        runner = executor or default_executor(config)
         try:
             for call, outcome in zip(calls, runner.run(calls), strict=True):
                 outcomes[call.spec.id] = outcome

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from allgreen.dsl import DEFAULT_TIMEOUT, CheckSpec
+from allgreen.loader import LoadedConfig
 from allgreen.outcome import CheckOutcome, call_check
 
 TIMED_OUT = "timed out after {limit:g} s"
@@ -83,6 +84,10 @@ class ThreadExecutor:
         self.close()
 
 
-def default_executor() -> Executor:
-    """Return the executor used when none is given."""
+def default_executor(config: LoadedConfig | None = None) -> Executor:
+    """Return the executor to run the checks of ``config`` with when none is given.
+
+    Long-lived callers (the web endpoint) keep one per loaded config and close
+    it when the config reloads.
+    """
     return ThreadExecutor()
