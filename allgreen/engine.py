@@ -11,6 +11,7 @@ import contextlib
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from allgreen.conditions import skip_reason
 from allgreen.dsl import CheckSpec
@@ -35,6 +36,11 @@ class RunOptions:
     tag: str | None = None
     #: ids of checks to leave out.
     exclude: Iterable[str] = ()
+    #: where rate-limit state and history live: a URL such as ``sqlite:///path`` or
+    #: ``redis://host``, or a store object (see SPEC §1, rate limiting).
+    store: Any = None
+    #: ignore rate limits and run every check now.
+    fresh: bool = False
 
 
 def select(checks: Iterable[CheckSpec], options: RunOptions) -> list[CheckSpec]:

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from allgreen.dsl import CheckSpec
 from allgreen.outcome import STATUSES, CheckOutcome, Status
+from allgreen.redaction import mask_secrets
 from allgreen.version import VERSION
 
 SCHEMA_VERSION = 1
@@ -52,6 +53,9 @@ class CheckResult:
     critical: bool = True
     observed_value: Any = None
     observed_unit: str | None = None
+    #: recent results, oldest first, each ``{"status", "started_at", "duration_ms", "message"}``;
+    #: filled from the store when one is configured.
+    history: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def from_outcome(cls, spec: CheckSpec, outcome: CheckOutcome) -> CheckResult:
@@ -60,8 +64,9 @@ class CheckResult:
             id=spec.id,
             description=spec.description,
             status=outcome.status,
-            message=outcome.message,
-            detail=outcome.detail,
+            # Masked here, at the source, so no output can leak a password.
+            message=mask_secrets(outcome.message) if outcome.message else None,
+            detail=mask_secrets(outcome.detail) if outcome.detail else None,
             duration_ms=round(outcome.duration * 1000, 3),
             skip_reason=outcome.skip_reason,
             tags=list(spec.tags),
@@ -130,7 +135,7 @@ class Report:
             app_name=app_name,
             started_at=isoformat(started_at or utc_now()),
             duration_ms=round(duration * 1000, 3),
-            error=error,
+            error=mask_secrets(error) if error else None,
         )
 
     @property
