@@ -199,7 +199,6 @@ def check(
             site.path,
             site.lineno,
         )
-    site.id = name if isinstance(name, str) else "?"
     if unknown:
         option = sorted(unknown)[0]
         raise ConfigError(
@@ -207,35 +206,36 @@ def check(
             site.path,
             site.lineno,
         )
-    if not isinstance(description, str) or not description.strip():
-        site.fail("description", description, "write a short sentence saying what is verified")
-    if name is not None and (not isinstance(name, str) or not ID_PATTERN.match(name)):
-        site.fail("name", name, "use letters, digits, '_', '.' or '-', starting with a letter")
-    if timeout is not None and (
-        isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout < 0
-    ):
-        site.fail("timeout", timeout, "give a number of seconds, or 0 for no limit")
-    for option, value in (("if_", if_), ("unless", unless)):
-        if value is not None and not isinstance(value, bool) and not callable(value):
-            site.fail(option, value, "give a bool or a function taking no arguments")
-    if run is not None and (not isinstance(run, str)):
-        site.fail("run", run, "write a rate such as '2 times per day'")
-    if not isinstance(critical, bool):
-        site.fail("critical", critical, "give True or False")
-    tag_names = (tags,) if isinstance(tags, str) else tuple(tags)
-    for tag in tag_names:
-        if not isinstance(tag, str) or not TAG_PATTERN.match(tag):
-            site.fail("tags", tags, "each tag is a word of letters, digits and '_'")
-    try:
-        memory = parse_memory(memory_limit)
-    except ValueError as exc:
-        site.fail("memory_limit", memory_limit, str(exc))
-    only_names = _names(only, "only", site)
-    except_names = _names(except_, "except_", site)
 
     def decorate(func: F) -> F:
         if not callable(func) or inspect.isclass(func):
             raise ConfigError(errors.NOT_CALLABLE.format(what=repr(func)), site.path, site.lineno)
+        site.id = name if isinstance(name, str) else func.__name__
+        if not isinstance(description, str) or not description.strip():
+            site.fail("description", description, "write a short sentence saying what is verified")
+        if name is not None and (not isinstance(name, str) or not ID_PATTERN.match(name)):
+            site.fail("name", name, "use letters, digits, '_', '.' or '-', starting with a letter")
+        if timeout is not None and (
+            isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout < 0
+        ):
+            site.fail("timeout", timeout, "give a number of seconds, or 0 for no limit")
+        for option, value in (("if_", if_), ("unless", unless)):
+            if value is not None and not isinstance(value, bool) and not callable(value):
+                site.fail(option, value, "give a bool or a function taking no arguments")
+        if run is not None and (not isinstance(run, str)):
+            site.fail("run", run, "write a rate such as '2 times per day'")
+        if not isinstance(critical, bool):
+            site.fail("critical", critical, "give True or False")
+        tag_names = (tags,) if isinstance(tags, str) else tuple(tags)
+        for tag in tag_names:
+            if not isinstance(tag, str) or not TAG_PATTERN.match(tag):
+                site.fail("tags", tags, "each tag is a word of letters, digits and '_'")
+        try:
+            memory = parse_memory(memory_limit)
+        except ValueError as exc:
+            site.fail("memory_limit", memory_limit, str(exc))
+        only_names = _names(only, "only", site)
+        except_names = _names(except_, "except_", site)
         check_id = name or func.__name__
         if not ID_PATTERN.match(check_id):
             site.fail("name", check_id, "use letters, digits, '_', '.' or '-'")

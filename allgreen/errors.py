@@ -5,6 +5,7 @@ Tests import the message templates they assert, so that wording lives here once.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 DUPLICATE_ID = "check {id!r} is defined twice (first at {first}); give one of them another name= or rename the function"
@@ -44,6 +45,19 @@ class ConfigError(AllgreenError):
         if self.path is None:
             return ""
         return f"{self.path}:{self.lineno}" if self.lineno else self.path
+
+    def relative_to(self, base: str | Path) -> str:
+        """Return the message with the config's path shown relative to ``base`` when inside it."""
+        text = str(self)
+        if self.path is None:
+            return text
+        try:
+            shown = Path(os.path.relpath(self.path, base))
+        except ValueError:  # another drive on Windows
+            return text
+        if shown.parts and shown.parts[0] == "..":
+            return text
+        return text.replace(self.path, str(shown))
 
     def __str__(self) -> str:
         if self.path is None or self.message.startswith(self.location):

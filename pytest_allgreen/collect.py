@@ -47,7 +47,7 @@ class AllgoodFile(pytest.Module):
 
     def repr_failure(self, excinfo: ExceptionInfo[BaseException]) -> str | TerminalRepr:  # type: ignore[override]
         if isinstance(excinfo.value, ConfigError):
-            return str(excinfo.value)
+            return excinfo.value.relative_to(self.config.invocation_params.dir)
         return super().repr_failure(excinfo)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Generator
 from pathlib import Path
 
 import pytest
+from _pytest.pathlib import fnmatch_ex
 
 from allgreen.errors import ConfigError
 from allgreen.execution import Executor, ThreadExecutor
@@ -92,13 +93,17 @@ class AllgreenSession:
         if path.resolve() in self.discovered:
             return True
         if session.isinitpath(path):
-            return path.suffix == ".py" and not path.name.startswith("conftest")
-        # A directory on the command line: its allgood.py or config/allgood.py.
-        return any(
-            session.isinitpath(path.parent if candidate == "allgood.py" else path.parent.parent)
-            and path.as_posix().endswith("/" + candidate)
-            for candidate in CANDIDATES
-        ) and find_config(path.parent if path.parent.name != "config" else path.parent.parent) == path
+            # A file named on the command line is a config unless it looks like a test module.
+            looks_like_tests = any(
+                fnmatch_ex(pattern, path) for pattern in self.config.getini("python_files")
+            )
+            return path.suffix == ".py" and path.name != "conftest.py" and not looks_like_tests
+        # A directory on the command line: its allgood.py, else its config/allgood.py.
+        for directory in (path.parent, path.parent.parent):
+            found = find_config(directory) if session.isinitpath(directory) else None
+            if found is not None and found.resolve() == path.resolve():
+                return True
+        return False
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_pycollect_makemodule(
