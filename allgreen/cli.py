@@ -16,7 +16,9 @@ from allgreen.loader import load_config
 from allgreen.report import CheckResult, Report
 from allgreen.version import VERSION
 
-INIT_EXISTS = "{path} already exists; allgreen init never overwrites a file (remove it or pick another path)"
+INIT_EXISTS = (
+    "{path} already exists; allgreen init never overwrites a file (remove it or pick another path)"
+)
 INIT_WROTE = "wrote {path}: run it with `pytest --allgreen {path}` or `allgreen run {path}`"
 
 _ICONS = {"passed": "✓", "failed": "✗", "error": "!", "skipped": "-"}
@@ -103,7 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = commands.add_parser("run", help="run the checks once and print the results")
-    run.add_argument("path", nargs="?", help="allgood.py (default: ./allgood.py or ./config/allgood.py)")
+    run.add_argument(
+        "path", nargs="?", help="allgood.py (default: ./allgood.py or ./config/allgood.py)"
+    )
     run.add_argument("--env", help="environment (default: $ALLGREEN_ENV, else development)")
     run.add_argument("--timeout", type=float, help="default limit per check in seconds (0: none)")
     run.add_argument("--tag", help="run only the checks with this tag")

@@ -12,8 +12,7 @@ def _truth(condition: Condition, option: str, spec: CheckSpec) -> bool:
             return bool(condition())
         except Exception as exc:
             raise ConditionError(
-                f"the {option}= condition of check {spec.id!r} raised "
-                f"{type(exc).__name__}: {exc}"
+                f"the {option}= condition of check {spec.id!r} raised {type(exc).__name__}: {exc}"
             ) from exc
     return bool(condition)
 

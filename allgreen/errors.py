@@ -11,8 +11,12 @@ from pathlib import Path
 DUPLICATE_ID = "check {id!r} is defined twice (first at {first}); give one of them another name= or rename the function"
 UNKNOWN_OPTION = "check() got an unknown option {option!r}; the options are: {known}"
 BAD_OPTION = "check {id!r}: {option}={value!r} is not valid: {why}"
-NOT_CALLABLE = "@check must decorate a function, not {what}; write @check(\"description\") above a def"
-MISSING_DESCRIPTION = "@check needs a description first: write @check(\"what this verifies\") above def {name}()"
+NOT_CALLABLE = (
+    '@check must decorate a function, not {what}; write @check("description") above a def'
+)
+MISSING_DESCRIPTION = (
+    '@check needs a description first: write @check("what this verifies") above def {name}()'
+)
 NO_CONFIG_FOUND = (
     "no allgood.py found in {where} (looked for allgood.py and config/allgood.py); "
     "create one with `allgreen init` or pass its path"

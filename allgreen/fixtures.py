@@ -76,6 +76,6 @@ def _argnames(function: Callable[..., Any]) -> list[str]:
     ]
 
 
-def _finish(generator: Generator[Any, None, None]) -> None:
+def _finish(generator: Generator[Any, Any, Any]) -> None:
     with contextlib.suppress(StopIteration):
         next(generator)

@@ -92,4 +92,3 @@ def _attach_observation(outcome: CheckOutcome, result: object) -> None:
         outcome.observed_unit = getattr(result, "observed_unit", None)
     elif isinstance(result, int | float | str) and not isinstance(result, bool):
         outcome.observed_value = result
-

@@ -141,7 +141,7 @@ class Report:
     @property
     def counts(self) -> dict[str, int]:
         """Return how many checks ended in each status."""
-        counts = dict.fromkeys(STATUSES, 0)
+        counts: dict[str, int] = dict.fromkeys(STATUSES, 0)
         for result in self.checks:
             counts[result.status] += 1
         return counts

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from _pytest.assertion import util as assertion_util
-from _pytest.config import Config
 from _pytest.assertion.rewrite import rewrite_asserts
+from _pytest.config import Config
 
 
 class RewritingLoader(importlib.abc.SourceLoader):
@@ -36,7 +36,7 @@ class RewritingLoader(importlib.abc.SourceLoader):
     def get_data(self, path: str) -> bytes:
         return Path(path).read_bytes()
 
-    def source_to_code(self, data: Any, path: Any, *, _optimize: int = -1) -> types.CodeType:
+    def source_to_code(self, data: Any, path: Any, *, _optimize: int = -1) -> types.CodeType:  # type: ignore[override]
         source = data if isinstance(data, bytes) else bytes(data)
         tree = ast.parse(source, filename=str(path))
         rewrite_asserts(tree, source, str(path), None)
@@ -81,7 +81,9 @@ def _standalone_config() -> Config:
 
 def _explain_comparison(op: str, left: object, right: object) -> str | None:
     config = _standalone_config()
-    for lines in config.hook.pytest_assertrepr_compare(config=config, op=op, left=left, right=right):
+    for lines in config.hook.pytest_assertrepr_compare(
+        config=config, op=op, left=left, right=right
+    ):
         explanation = list(lines) if lines else []
         if explanation:
             # The same escaping pytest applies before the rewritten assert formats it.

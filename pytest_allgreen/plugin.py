@@ -155,8 +155,10 @@ class AllgreenSession:
             status, outcome = "skipped", CheckOutcome("skipped", skip_reason=_skip_reason(report))
         elif report.when == "setup" and report.failed:
             message = report.longreprtext.strip().splitlines()[-1:] or ["setup failed"]
-            status, outcome = "error", CheckOutcome("error", message=message[0],
-                                                    detail=report.longreprtext)
+            status, outcome = (
+                "error",
+                CheckOutcome("error", message=message[0], detail=report.longreprtext),
+            )
         elif report.when == "call":
             status = outcome.status if not report.skipped else "skipped"
             if report.skipped and outcome.status != "skipped":
@@ -167,9 +169,7 @@ class AllgreenSession:
         report.allgreen_status = status  # type: ignore[attr-defined]
         self.results[item.nodeid] = CheckResult.from_outcome(item.spec, outcome)
 
-    def pytest_report_teststatus(
-        self, report: pytest.TestReport
-    ) -> tuple[str, str, str] | None:
+    def pytest_report_teststatus(self, report: pytest.TestReport) -> tuple[str, str, str] | None:
         if getattr(report, "allgreen_status", None) == "error" and report.when == "call":
             return "error", "E", "ERROR"
         return None

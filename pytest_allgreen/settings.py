@@ -13,7 +13,9 @@ ALLGREEN_HELP = "collect allgood.py health checks (the given paths, or allgood.p
 ENV_HELP = "environment the checks run in (default: $ALLGREEN_ENV, else development)"
 JSON_HELP = "write the allgreen JSON report to this path"
 TIMEOUT_HELP = "default hard limit per check in seconds, 0 for none (default 10)"
-BAD_TIMEOUT = "invalid allgreen timeout {value!r} from {source}: give a number of seconds, 0 for none"
+BAD_TIMEOUT = (
+    "invalid allgreen timeout {value!r} from {source}: give a number of seconds, 0 for none"
+)
 
 
 def add_options(parser: pytest.Parser) -> None:

@@ -27,7 +27,9 @@ def test_run__prints_a_table_and_exits_zero_when_all_good(tmp_path, capsys):
 
 
 def test_run__exits_one_and_shows_the_message_when_a_check_fails(tmp_path, capsys):
-    path = write(tmp_path, '@check("Broken")\ndef broken():\n    make_sure(False, "queue is stuck")\n')
+    path = write(
+        tmp_path, '@check("Broken")\ndef broken():\n    make_sure(False, "queue is stuck")\n'
+    )
     assert main(["run", str(path)]) == 1
     out = capsys.readouterr().out
     assert "✗ failed  broken" in out and "queue is stuck" in out and "FAILING: 1 failed" in out

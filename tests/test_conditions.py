@@ -10,7 +10,9 @@ from allgreen.errors import ConditionError
 
 
 def spec(**options) -> CheckSpec:
-    return CheckSpec(id="x", description="x", func=lambda: None, path="allgood.py", lineno=1, **options)
+    return CheckSpec(
+        id="x", description="x", func=lambda: None, path="allgood.py", lineno=1, **options
+    )
 
 
 @pytest.mark.parametrize(
@@ -42,4 +44,7 @@ def test_callable_condition__is_evaluated_at_each_run():
 def test_raising_condition__is_a_condition_error_naming_the_check():
     with pytest.raises(ConditionError) as info:
         skip_reason(spec(unless=lambda: 1 / 0), "development")
-    assert str(info.value) == "the unless= condition of check 'x' raised ZeroDivisionError: division by zero"
+    assert (
+        str(info.value)
+        == "the unless= condition of check 'x' raised ZeroDivisionError: division by zero"
+    )

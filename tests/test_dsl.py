@@ -31,7 +31,10 @@ def test_check__name_option_sets_the_id(tmp_path):
 
 def test_check__duplicate_id_names_both_lines(tmp_path):
     with pytest.raises(ConfigError) as info:
-        load(tmp_path, '@check("one")\ndef db(): pass\n\n@check("two", name="db")\ndef other(): pass\n')
+        load(
+            tmp_path,
+            '@check("one")\ndef db(): pass\n\n@check("two", name="db")\ndef other(): pass\n',
+        )
     path = tmp_path / "allgood.py"
     assert str(info.value) == f"{path}:5: " + errors.DUPLICATE_ID.format(id="db", first=f"{path}:2")
 
@@ -39,7 +42,9 @@ def test_check__duplicate_id_names_both_lines(tmp_path):
 def test_check__unknown_keyword_lists_the_options(tmp_path):
     with pytest.raises(ConfigError) as info:
         load(tmp_path, '@check("x", timout=3)\ndef x(): pass\n')
-    assert str(info.value).startswith(f"{tmp_path / 'allgood.py'}:2: check() got an unknown option 'timout'")
+    assert str(info.value).startswith(
+        f"{tmp_path / 'allgood.py'}:2: check() got an unknown option 'timout'"
+    )
     assert "timeout" in str(info.value)
 
 
@@ -53,18 +58,18 @@ def test_check__without_a_description_says_how_to_write_it(tmp_path):
 @pytest.mark.parametrize(
     ("option", "why"),
     [
-        ('timeout=-1', "give a number of seconds"),
+        ("timeout=-1", "give a number of seconds"),
         ('timeout="5"', "give a number of seconds"),
-        ('only=[]', "give an environment name"),
-        ('except_=[1]', "give an environment name"),
+        ("only=[]", "give an environment name"),
+        ("except_=[1]", "give an environment name"),
         ('if_="yes"', "give a bool or a function"),
-        ('unless=3', "give a bool or a function"),
+        ("unless=3", "give a bool or a function"),
         ('tags=["has space"]', "each tag is a word"),
         ('critical="no"', "give True or False"),
         ('name="1bad id"', "use letters"),
         ('memory_limit="lots"', "expected a number of bytes"),
-        ('memory_limit=-5', "must be a positive"),
-        ('run=5', "write a rate"),
+        ("memory_limit=-5", "must be a positive"),
+        ("run=5", "write a rate"),
     ],
 )
 def test_check__bad_option_value_is_a_located_config_error(tmp_path, option, why):
@@ -92,7 +97,8 @@ def test_check__conditions_accept_names_lists_bools_and_callables(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("value", "size"), [(1024, 1024), ("1KB", 1024), ("1.5 MiB", 1572864), ("2G", 2 * 2**30), (None, None)]
+    ("value", "size"),
+    [(1024, 1024), ("1KB", 1024), ("1.5 MiB", 1572864), ("2G", 2 * 2**30), (None, None)],
 )
 def test_parse_memory__understands_sizes(value, size):
     assert parse_memory(value) == size

@@ -5,7 +5,7 @@ from __future__ import annotations
 from allgreen.engine import RunOptions, failed_run_report, run_config
 from allgreen.loader import load_config
 
-CONFIG = '''
+CONFIG = """
 import pytest
 from allgreen import check, expect, make_sure
 
@@ -45,11 +45,13 @@ def needs_nothing_known(nonexistent):
 @check("optional", critical=False)
 def optional():
     make_sure(False, "only a warning")
-'''
+"""
 
 
 def write(tmp_path, source=CONFIG):
-    (tmp_path / "conftest.py").write_text("import pytest\n@pytest.fixture\ndef offset():\n    return 2\n")
+    (tmp_path / "conftest.py").write_text(
+        "import pytest\n@pytest.fixture\ndef offset():\n    return 2\n"
+    )
     path = tmp_path / "allgood.py"
     path.write_text(source)
     return load_config(path)
@@ -72,7 +74,10 @@ def test_run_config__reports_every_check_in_declaration_order(tmp_path):
     }
     by_id = {r.id: r for r in report.checks}
     assert by_id["prod"].skip_reason == "only runs in production"
-    assert "the if_= condition of check 'broken_condition' raised KeyError" in by_id["broken_condition"].message
+    assert (
+        "the if_= condition of check 'broken_condition' raised KeyError"
+        in by_id["broken_condition"].message
+    )
     assert "asks for fixture 'nonexistent'" in by_id["needs_nothing_known"].message
     assert report.status == "fail"
 
@@ -85,7 +90,10 @@ def test_run_config__tears_fixtures_down_after_the_run(tmp_path):
 
 def test_run_config__environment_tag_and_exclude(tmp_path):
     config = write(tmp_path)
-    report = run_config(config, RunOptions(environment="production", exclude=["broken_condition", "needs_nothing_known"]))
+    report = run_config(
+        config,
+        RunOptions(environment="production", exclude=["broken_condition", "needs_nothing_known"]),
+    )
     assert [r.id for r in report.checks] == ["with_fixtures", "asynchronous", "prod", "optional"]
     assert report.environment == "production"
     assert report.status == "warn"
@@ -99,7 +107,10 @@ def test_run_config__environment_comes_from_allgreen_env(tmp_path, monkeypatch):
 
 
 def test_run_config__soft_timeout_reports_an_error(tmp_path):
-    config = write(tmp_path, "import time\nfrom allgreen import check\n@check('slow', timeout=0.2)\ndef slow():\n    time.sleep(1)\n")
+    config = write(
+        tmp_path,
+        "import time\nfrom allgreen import check\n@check('slow', timeout=0.2)\ndef slow():\n    time.sleep(1)\n",
+    )
     result = run_config(config).checks[0]
     assert result.status == "error" and result.message.startswith("timed out after 0.2 s")
 

@@ -40,7 +40,9 @@ def test_fresh_venv__installs_the_wheel_and_runs_the_example(wheel, tmp_path):
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"
-    subprocess.run([str(python), "-m", "pip", "install", "-q", str(wheel)], check=True, capture_output=True)
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", str(wheel)], check=True, capture_output=True
+    )
     work = tmp_path / "work"
     work.mkdir()
     shutil.copy(ROOT / "examples" / "allgood.py", work / "allgood.py")
@@ -50,5 +52,7 @@ def test_fresh_venv__installs_the_wheel_and_runs_the_example(wheel, tmp_path):
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert "5 passed, 1 skipped" in result.stdout
-    cli = subprocess.run([str(env_dir / "bin" / "allgreen"), "run"], cwd=work, capture_output=True, text=True)
+    cli = subprocess.run(
+        [str(env_dir / "bin" / "allgreen"), "run"], cwd=work, capture_output=True, text=True
+    )
     assert cli.returncode == 0 and "all good" in cli.stdout

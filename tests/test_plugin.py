@@ -10,7 +10,7 @@ import pytest
 from allgreen import errors
 from pytest_allgreen.plugin import NOTHING_TO_RUN
 
-CONFIG = '''
+CONFIG = """
 from allgreen import check, expect, make_sure
 
 @check("Database answers", tags=["db"])
@@ -28,7 +28,7 @@ def production_only():
 @check("Exporter crashes", critical=False)
 def exporter():
     raise ConnectionError("exporter unreachable")
-'''
+"""
 
 
 @pytest.fixture
@@ -65,9 +65,13 @@ def test_failing_expect__prints_pytests_diff_without_allgreen_frames(pytester, c
 
 
 def test_plain_assert__prints_the_same_introspection(pytester, allgood):
-    allgood('from allgreen import check\n@check("lists")\ndef lists():\n    seen = [1, 2, 3]\n    assert seen == [1, 2, 4]\n')
+    allgood(
+        'from allgreen import check\n@check("lists")\ndef lists():\n    seen = [1, 2, 3]\n    assert seen == [1, 2, 4]\n'
+    )
     result = pytester.runpytest("--allgreen", "allgood.py")
-    result.stdout.fnmatch_lines(["E       assert [1, 2, 3] == [1, 2, 4]", "E         At index 2 diff: 3 != 4"])
+    result.stdout.fnmatch_lines(
+        ["E       assert [1, 2, 3] == [1, 2, 4]", "E         At index 2 diff: 3 != 4"]
+    )
 
 
 def test_verbose__widens_the_diff_like_pytest(pytester, config):
@@ -77,7 +81,9 @@ def test_verbose__widens_the_diff_like_pytest(pytester, config):
 
 def test_error__is_reported_as_error_with_the_exception(pytester, config):
     result = pytester.runpytest("--allgreen", "allgood.py", "-rE")
-    result.stdout.fnmatch_lines(["ERROR allgood.py::exporter - ConnectionError: exporter unreachable"])
+    result.stdout.fnmatch_lines(
+        ["ERROR allgood.py::exporter - ConnectionError: exporter unreachable"]
+    )
 
 
 def test_conditions__become_skips_with_their_reason(pytester, config):
@@ -121,10 +127,16 @@ def test_junitxml__one_testcase_per_check_with_properties(pytester, config):
     pytester.runpytest("--allgreen", "allgood.py", "--junitxml=out.xml")
     suite = ET.parse(pytester.path / "out.xml").getroot().find("testsuite")
     cases = suite.findall("testcase")
-    assert [case.get("name") for case in cases] == ["database", "settings", "production_only", "exporter"]
+    assert [case.get("name") for case in cases] == [
+        "database",
+        "settings",
+        "production_only",
+        "exporter",
+    ]
     assert suite.get("tests") == "4"
     properties = {
-        case.get("name"): {p.get("name"): p.get("value") for p in case.iter("property")} for case in cases
+        case.get("name"): {p.get("name"): p.get("value") for p in case.iter("property")}
+        for case in cases
     }
     assert properties["database"]["status"] == "passed"
     assert properties["database"]["tags"] == "db"
@@ -180,7 +192,9 @@ def test_async_checks__run(pytester, allgood):
 
 
 def test_timeout_option__applies_to_checks_without_their_own(pytester, allgood):
-    allgood("import time\nfrom allgreen import check\n@check('slow')\ndef slow():\n    time.sleep(2)\n")
+    allgood(
+        "import time\nfrom allgreen import check\n@check('slow')\ndef slow():\n    time.sleep(2)\n"
+    )
     result = pytester.runpytest("--allgreen", "allgood.py", "--allgreen-timeout", "0.2", "-rE")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*timed out after 0.2 s*"])
@@ -194,20 +208,31 @@ def test_timeout_option__rejects_nonsense(pytester, config):
 @pytest.mark.parametrize(
     ("source", "message"),
     [
-        ("from allgreen import check\n@check('x')\ndef x(:\n    pass\n", "allgood.py:3: syntax error: *"),
+        (
+            "from allgreen import check\n@check('x')\ndef x(:\n    pass\n",
+            "allgood.py:3: syntax error: *",
+        ),
         (
             "import not_a_module_anywhere\n",
             "*allgood.py:1: loading the config raised ModuleNotFoundError: No module named 'not_a_module_anywhere'*",
         ),
-        ("from allgreen import check\n@check('x', timeout=-2)\ndef x(): pass\n", "*allgood.py:2: check 'x': timeout=-2 is not valid*"),
+        (
+            "from allgreen import check\n@check('x', timeout=-2)\ndef x(): pass\n",
+            "*allgood.py:2: check 'x': timeout=-2 is not valid*",
+        ),
         (
             "from allgreen import check\n@check('x')\ndef a(): pass\n@check('y', name='a')\ndef b(): pass\n",
             "*allgood.py:4: check 'a' is defined twice (first at *allgood.py:2)*",
         ),
-        ("from allgreen import check\n@check('x', retries=3)\ndef x(): pass\n", "*allgood.py:2: check() got an unknown option 'retries'*"),
+        (
+            "from allgreen import check\n@check('x', retries=3)\ndef x(): pass\n",
+            "*allgood.py:2: check() got an unknown option 'retries'*",
+        ),
     ],
 )
-def test_broken_config__is_one_collection_error_with_file_line_and_fix(pytester, allgood, source, message):
+def test_broken_config__is_one_collection_error_with_file_line_and_fix(
+    pytester, allgood, source, message
+):
     allgood(source)
     result = pytester.runpytest("--allgreen", "allgood.py", "--allgreen-json", "report.json")
     assert result.ret == pytest.ExitCode.INTERRUPTED
@@ -219,7 +244,9 @@ def test_broken_config__is_one_collection_error_with_file_line_and_fix(pytester,
 
 
 def test_ordinary_tests__run_untouched_beside_checks(pytester, config):
-    pytester.makepyfile(test_plain="def test_one():\n    assert 1\n\ndef test_two():\n    assert 2 == 3\n")
+    pytester.makepyfile(
+        test_plain="def test_one():\n    assert 1\n\ndef test_two():\n    assert 2 == 3\n"
+    )
     result = pytester.runpytest("--allgreen", "allgood.py", "test_plain.py")
     result.assert_outcomes(passed=2, failed=2, skipped=1, errors=1)
     result.stdout.fnmatch_lines(["E       assert 2 == 3"])
@@ -241,7 +268,9 @@ def test_discovery__finds_allgood_py_under_the_root(pytester, config):
 def test_discovery__finds_config_allgood_py(pytester):
     pytester.makeini("[pytest]\n")
     (pytester.path / "config").mkdir()
-    (pytester.path / "config" / "allgood.py").write_text("from allgreen import check\n@check('x')\ndef x(): pass\n")
+    (pytester.path / "config" / "allgood.py").write_text(
+        "from allgreen import check\n@check('x')\ndef x(): pass\n"
+    )
     result = pytester.runpytest("--allgreen", "-v")
     result.stdout.fnmatch_lines(["config/allgood.py::x PASSED*"])
 
