@@ -17,7 +17,7 @@ from allgreen.service import HealthService
 from allgreen.web import formats
 from allgreen.web.dashboard import render_dashboard
 from allgreen.web.metrics import MetricsUnavailable, render_metrics
-from allgreen.web.security import AccessPolicy
+from allgreen.web.security import AccessPolicy, masked
 
 UNKNOWN_TAG = "no check has the tag {tag!r}; the tags are: {known}"
 
@@ -91,7 +91,7 @@ class HealthEndpoint:
                 listed = ", ".join(sorted(known)) or "(none)"
                 return _text(404, UNKNOWN_TAG.format(tag=tag, known=listed))
         excluded = [item.strip() for value in exclude for item in value.split(",") if item.strip()]
-        report = self.service.report(tag=tag, exclude=excluded)
+        report = masked(self.service.report(tag=tag, exclude=excluded))
         full = self.policy.authorized(authorization)
         details = full and self.policy.show_details
         if kind == "json":
@@ -112,7 +112,7 @@ class HealthEndpoint:
         samples of a scrape that is not 200, and the failure must be visible
         in them (``allgreen_up 0``).
         """
-        report = self.service.report()
+        report = masked(self.service.report())
         try:
             body, content_type = render_metrics(report, full=self.policy.authorized(authorization))
         except MetricsUnavailable as exc:

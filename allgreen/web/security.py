@@ -5,9 +5,11 @@ from __future__ import annotations
 import hmac
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from allgreen.environment import DEFAULT_ENVIRONMENT
+from allgreen.redaction import mask_deep, mask_secrets
+from allgreen.report import Report
 
 TOKEN_VARIABLE = "ALLGREEN_TOKEN"
 BEARER = "bearer"
@@ -57,3 +59,26 @@ class AccessPolicy:
             credentials = ""
         # Constant time: the answer must not leak how many leading characters matched.
         return hmac.compare_digest(credentials.strip().encode(), self.token.encode())
+
+
+def masked(report: Report) -> Report:
+    """Return ``report`` with secrets masked in the text its source did not mask.
+
+    Messages and details are masked when the report is built; descriptions,
+    skip reasons, history messages and the app name come from the config and
+    are masked here, on the way out.
+    """
+    checks = [
+        replace(
+            result,
+            description=mask_secrets(result.description),
+            skip_reason=mask_secrets(result.skip_reason) if result.skip_reason else None,
+            message=mask_secrets(result.message) if result.message else None,
+            detail=mask_secrets(result.detail) if result.detail else None,
+            history=mask_deep(result.history),
+        )
+        for result in report.checks
+    ]
+    app_name = mask_secrets(report.app_name) if report.app_name else None
+    error = mask_secrets(report.error) if report.error else None
+    return replace(report, checks=checks, app_name=app_name, error=error)
