@@ -27,8 +27,12 @@ from allgreen.redaction import mask_secrets
 from allgreen.report import Report, overall_status
 
 BAD_MAX_AGE = "max_age={value!r} is not valid: give a number of seconds, 0 or more"
-BAD_REFRESH_EVERY = "refresh_every={value!r} is not valid: give a number of seconds above 0, or None"
-RUN_CRASHED = "the run itself failed before reporting: {exc}; this is a bug in allgreen, please report it"
+BAD_REFRESH_EVERY = (
+    "refresh_every={value!r} is not valid: give a number of seconds above 0, or None"
+)
+RUN_CRASHED = (
+    "the run itself failed before reporting: {exc}; this is a bug in allgreen, please report it"
+)
 
 #: What a report is cached under: the tag of the page and the excluded ids.
 Selection = tuple[str | None, tuple[str, ...]]
@@ -236,7 +240,9 @@ class HealthService:
         try:
             return run_config(generation.config, options, executor=generation.executor)
         except Exception as exc:
-            return failed_run_report(RUN_CRASHED.format(exc=f"{type(exc).__name__}: {exc}"), options)
+            return failed_run_report(
+                RUN_CRASHED.format(exc=f"{type(exc).__name__}: {exc}"), options
+            )
 
     def _refresh_loop(self) -> None:
         assert self.refresh_every is not None

@@ -17,7 +17,7 @@ from allgreen.service import BAD_MAX_AGE, BAD_REFRESH_EVERY, HealthService
 def counting_config(tmp_path: Path, *, sleep: float = 0.0, extra: str = "") -> Path:
     """Write a config whose check sleeps and appends a line to runs.txt each time it runs."""
     runs = tmp_path / "runs.txt"
-    source = f'''
+    source = f"""
     import time
     from allgreen import check
 
@@ -31,7 +31,7 @@ def counting_config(tmp_path: Path, *, sleep: float = 0.0, extra: str = "") -> P
     def other():
         pass
     {extra}
-    '''
+    """
     path = tmp_path / "allgood.py"
     path.write_text(textwrap.dedent(source))
     return path
@@ -198,7 +198,11 @@ def test_reload__closes_the_old_executor(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize(
     ("option", "value", "template"),
-    [("max_age", -1, BAD_MAX_AGE), ("max_age", "10", BAD_MAX_AGE), ("refresh_every", 0, BAD_REFRESH_EVERY)],
+    [
+        ("max_age", -1, BAD_MAX_AGE),
+        ("max_age", "10", BAD_MAX_AGE),
+        ("refresh_every", 0, BAD_REFRESH_EVERY),
+    ],
 )
 def test_bad_option__is_an_error_naming_the_value(tmp_path, option, value, template):
     with pytest.raises(ValueError) as excinfo:

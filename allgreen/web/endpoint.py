@@ -95,15 +95,16 @@ class HealthEndpoint:
         full = self.policy.authorized(authorization)
         details = full and self.policy.show_details
         if kind == "json":
-            body, content_type = formats.report_json(report, details=details, full=full), formats.JSON
+            body, content_type = (
+                formats.report_json(report, details=details, full=full),
+                formats.JSON,
+            )
         elif kind == "health":
             body = formats.health_json(report, details=details, full=full)
             content_type = formats.HEALTH_JSON
         else:
             return self._html(report, base_path=base_path, tag=tag, full=full, details=details)
-        return Response(
-            report.http_status, body.encode(), content_type, dict(COMMON_HEADERS)
-        )
+        return Response(report.http_status, body.encode(), content_type, dict(COMMON_HEADERS))
 
     def metrics(self, *, authorization: str | None = None) -> Response:
         """Answer ``GET <prefix>/metrics`` in the Prometheus text format.

@@ -16,7 +16,15 @@ from allgreen.web.security import AccessPolicy
 #: The key of the mounted endpoint in ``app.extensions``.
 EXTENSION = "allgreen"
 #: Options that belong to the :class:`HealthService`; the rest go to the access policy.
-SERVICE_OPTIONS = ("environment", "app_name", "timeout", "store", "max_age", "refresh_every", "reload")
+SERVICE_OPTIONS = (
+    "environment",
+    "app_name",
+    "timeout",
+    "store",
+    "max_age",
+    "refresh_every",
+    "reload",
+)
 UNKNOWN_OPTION = "unknown option {name!r} for the health check endpoint; the options are: {known}"
 
 

@@ -27,7 +27,9 @@ OFFERED: dict[str, Format] = {"text/html": "html", JSON: "json", HEALTH_JSON: "h
 FORMAT_NAMES: dict[str, Format] = {"html": "html", "json": "json", "health": "health"}
 
 UNKNOWN_FORMAT = "format={value!r} is not known; use one of: {known}"
-NOT_ACCEPTABLE = "none of the formats asked for in Accept: {accept!r} is offered; send one of: {offered}"
+NOT_ACCEPTABLE = (
+    "none of the formats asked for in Accept: {accept!r} is offered; send one of: {offered}"
+)
 
 
 class FormatError(ValueError):

@@ -10,8 +10,7 @@ from allgreen.outcome import STATUSES
 from allgreen.report import Report
 
 MISSING_EXTRA = (
-    "Prometheus metrics need the prometheus_client package: "
-    "pip install 'pytest-allgreen[metrics]'"
+    "Prometheus metrics need the prometheus_client package: pip install 'pytest-allgreen[metrics]'"
 )
 OVERALL = ("pass", "warn", "fail")
 

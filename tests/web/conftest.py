@@ -15,7 +15,7 @@ from werkzeug.serving import make_server
 from allgreen.web.flask_app import EXTENSION, create_app
 
 #: A config with one check of each kind, hostile strings included.
-MIXED = '''
+MIXED = """
 from allgreen import check, expect, make_sure
 
 @check("Answer is <script>alert('description')</script> 42", tags=["readiness"])
@@ -33,15 +33,15 @@ def prod_only():
 @check("Cache answers", critical=False, tags=["cache"])
 def cache():
     raise ConnectionError("<script>alert('message')</script> postgresql://user:secret@host/db")
-'''
+"""
 
-PASSING = '''
+PASSING = """
 from allgreen import check
 
 @check("Always fine", tags=["readiness"])
 def fine():
     pass
-'''
+"""
 
 
 @pytest.fixture

@@ -47,7 +47,10 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def dashboard_url(make_app, mixed_config, live_server) -> str:
-    return live_server(make_app(mixed_config, app_name="shop", environment="development")) + "/healthcheck"
+    return (
+        live_server(make_app(mixed_config, app_name="shop", environment="development"))
+        + "/healthcheck"
+    )
 
 
 @pytest.fixture
@@ -99,7 +102,9 @@ def test_light__shows_the_status_counts_and_rows_self_contained(open_page, dashb
     assert "<script>alert('description')</script>" in page.locator("#check-answer").inner_text()
     assert "<script>alert('message')</script>" in page.locator("#check-cache").inner_text()
     assert seen["dialogs"] == []
-    assert page.locator("#check-prod_only").inner_text().count("Skipped: only runs in production") == 1
+    assert (
+        page.locator("#check-prod_only").inner_text().count("Skipped: only runs in production") == 1
+    )
     # Nothing is fetched from anywhere else; the inline style and script pass the CSP.
     assert all(url.startswith(dashboard_url.rsplit("/", 1)[0]) for url in seen["requests"])
     assert seen["errors"] == []

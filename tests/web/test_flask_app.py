@@ -14,7 +14,7 @@ from allgreen.web import formats
 from allgreen.web.endpoint import UNKNOWN_TAG
 from allgreen.web.flask_app import UNKNOWN_OPTION, mount_healthcheck
 
-WARNING_ONLY = '''
+WARNING_ONLY = """
 from allgreen import check
 
 @check("Fine")
@@ -24,7 +24,7 @@ def fine():
 @check("Optional extra", critical=False)
 def extra():
     assert 1 == 2
-'''
+"""
 
 
 @pytest.fixture
@@ -114,7 +114,14 @@ def test_unacceptable_accept__is_406(client):
 
 
 @pytest.mark.parametrize(
-    "url", ["/healthcheck", "/healthcheck.json", "/healthcheck/metrics", "/healthcheck/db", "/healthcheck/nope"]
+    "url",
+    [
+        "/healthcheck",
+        "/healthcheck.json",
+        "/healthcheck/metrics",
+        "/healthcheck/db",
+        "/healthcheck/nope",
+    ],
 )
 def test_every_response__is_never_cached_and_varies_on_accept(client, url):
     response = client.get(url)
@@ -202,6 +209,9 @@ def test_unknown_option__is_a_type_error_naming_it(passing_config):
 
 
 def test_import_allgreen__does_not_import_flask():
-    code = "import sys, allgreen; print('flask' in sys.modules); allgreen.create_app; print('flask' in sys.modules)"
+    code = (
+        "import sys, allgreen; print('flask' in sys.modules); "
+        "allgreen.create_app; print('flask' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "True"]

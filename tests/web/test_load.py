@@ -21,10 +21,12 @@ def fetch(url: str) -> int:
         return error.code
 
 
-def test_flood__200_requests_from_50_clients_share_runs(make_app, write_config, live_server, tmp_path):
+def test_flood__200_requests_from_50_clients_share_runs(
+    make_app, write_config, live_server, tmp_path
+):
     runs = tmp_path / "runs.txt"
     path = write_config(
-        f'''
+        f"""
         import time
         from allgreen import check
 
@@ -33,7 +35,7 @@ def test_flood__200_requests_from_50_clients_share_runs(make_app, write_config, 
             time.sleep(0.5)
             with open({str(runs)!r}, "a") as f:
                 f.write("run\\n")
-        '''
+        """
     )
     url = live_server(make_app(path, environment="production")) + "/healthcheck.json"
     started = time.monotonic()

@@ -10,7 +10,12 @@ from allgreen.web.security import TOKEN_VARIABLE, AccessPolicy
 
 TOKEN = "s3cret-token"
 SECRET_URL = "postgresql://user:secret@host/db"
-OUTPUTS = ["/healthcheck", "/healthcheck.json", "/healthcheck?format=health", "/healthcheck/metrics"]
+OUTPUTS = [
+    "/healthcheck",
+    "/healthcheck.json",
+    "/healthcheck?format=health",
+    "/healthcheck/metrics",
+]
 
 
 @pytest.fixture
@@ -18,7 +23,9 @@ def token_client(make_app, mixed_config):
     return make_app(mixed_config, token=TOKEN).test_client()
 
 
-@pytest.mark.parametrize("authorization", [None, "Bearer wrong", f"Basic {TOKEN}", TOKEN, "Bearer "])
+@pytest.mark.parametrize(
+    "authorization", [None, "Bearer wrong", f"Basic {TOKEN}", TOKEN, "Bearer "]
+)
 def test_token__callers_without_it_get_the_status_and_code_only(token_client, authorization):
     headers = {"Authorization": authorization} if authorization else {}
     response = token_client.get("/healthcheck.json", headers=headers)
@@ -33,7 +40,12 @@ def test_token__callers_without_it_get_the_status_and_code_only(token_client, au
 def test_token__the_right_bearer_gets_the_full_report(token_client):
     response = token_client.get("/healthcheck.json", headers={"Authorization": f"Bearer {TOKEN}"})
     assert response.status_code == 503
-    assert [check["id"] for check in response.json["checks"]] == ["answer", "settings", "prod_only", "cache"]
+    assert [check["id"] for check in response.json["checks"]] == [
+        "answer",
+        "settings",
+        "prod_only",
+        "cache",
+    ]
     html = token_client.get("/healthcheck", headers={"Authorization": f"bearer {TOKEN}"})
     assert "Settings match" in html.get_data(as_text=True)
 
@@ -41,8 +53,12 @@ def test_token__the_right_bearer_gets_the_full_report(token_client):
 def test_token__metrics_without_it_expose_the_status_only(token_client):
     anonymous = token_client.get("/healthcheck/metrics").get_data(as_text=True)
     assert "allgreen_up 0.0" in anonymous and "allgreen_check_status" not in anonymous
-    authorized = token_client.get("/healthcheck/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
-    assert 'allgreen_check_status{check="settings",status="failed"} 1.0' in authorized.get_data(as_text=True)
+    authorized = token_client.get(
+        "/healthcheck/metrics", headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    assert 'allgreen_check_status{check="settings",status="failed"} 1.0' in authorized.get_data(
+        as_text=True
+    )
 
 
 def test_token__is_read_from_the_environment(make_app, mixed_config, monkeypatch):
@@ -96,13 +112,13 @@ def test_html__escapes_a_script_in_a_description_and_a_message(make_app, mixed_c
 @pytest.mark.parametrize("url", OUTPUTS)
 def test_every_output__masks_the_password_of_a_url(make_app, write_config, url):
     path = write_config(
-        f'''
+        f"""
         from allgreen import check
 
         @check("Reaches {SECRET_URL}", tags=["db"])
         def db():
             raise ConnectionError("could not connect to {SECRET_URL}")
-        '''
+        """
     )
     client = make_app(path, app_name=f"app at {SECRET_URL}").test_client()
     body = client.get(url).get_data(as_text=True)
