@@ -33,6 +33,7 @@ def __getattr__(name: str) -> object:
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'allgreen' has no attribute {name!r}")
 
+
 __all__ = [
     "CheckResult",
     "CheckSpec",
