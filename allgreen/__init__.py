@@ -21,6 +21,19 @@ from allgreen.loader import LoadedConfig, load_config  # noqa: E402
 from allgreen.report import CheckResult, Report  # noqa: E402
 from allgreen.version import VERSION as __version__  # noqa: E402
 
+# The web app is exported lazily so that ``import allgreen`` (pytest, the CLI)
+# does not import Flask.
+_LAZY = {"create_app": "allgreen.web.flask_app", "mount_healthcheck": "allgreen.web.flask_app"}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'allgreen' has no attribute {name!r}")
+
+
 __all__ = [
     "CheckResult",
     "CheckSpec",
@@ -31,8 +44,10 @@ __all__ = [
     "RunOptions",
     "__version__",
     "check",
+    "create_app",
     "expect",
     "load_config",
     "make_sure",
+    "mount_healthcheck",
     "run_config",
 ]

@@ -1,0 +1,104 @@
+"""Fixtures for the web tests: configs on disk, Flask apps that clean up, a live server."""
+
+from __future__ import annotations
+
+import textwrap
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from allgreen.web.flask_app import EXTENSION, create_app
+
+#: A config with one check of each kind, hostile strings included.
+MIXED = """
+from allgreen import check, expect, make_sure
+
+@check("Answer is <script>alert('description')</script> 42", tags=["readiness"])
+def answer():
+    expect(6 * 7).to_eq(42)
+
+@check("Settings match", tags=["readiness", "db"])
+def settings():
+    expect({"pool": 5}).to_eq({"pool": 10})
+
+@check("Only in production", only="production")
+def prod_only():
+    pass
+
+@check("Cache answers", critical=False, tags=["cache"])
+def cache():
+    raise ConnectionError("<script>alert('message')</script> postgresql://user:secret@host/db")
+"""
+
+PASSING = """
+from allgreen import check
+
+@check("Always fine", tags=["readiness"])
+def fine():
+    pass
+"""
+
+
+@pytest.fixture
+def write_config(tmp_path: Path) -> Callable[[str], Path]:
+    """Write an allgood.py (dedented) under a temporary directory and return its path."""
+
+    def write(source: str, name: str = "allgood.py") -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(source))
+        return path
+
+    return write
+
+
+@pytest.fixture
+def make_app(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Flask]]:
+    """Return ``create_app`` whose services are closed after the test."""
+    monkeypatch.delenv("ALLGREEN_TOKEN", raising=False)
+    monkeypatch.delenv("ALLGREEN_ENV", raising=False)
+    apps: list[Flask] = []
+
+    def make(config: Path | str, **options: Any) -> Flask:
+        app = create_app(config, **options)
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.extensions[EXTENSION].service.close()
+
+
+@pytest.fixture
+def live_server() -> Iterator[Callable[[Flask], str]]:
+    """Serve apps on 127.0.0.1 at a free port from a thread; return their base URL."""
+    servers = []
+
+    def serve(app: Flask) -> str:
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        servers.append((server, thread))
+        return f"http://127.0.0.1:{server.server_port}"
+
+    yield serve
+    for server, thread in servers:
+        server.shutdown()
+        thread.join(timeout=5)
+        server.server_close()
+
+
+@pytest.fixture
+def mixed_config(write_config: Callable[[str], Path]) -> Path:
+    """Return a config with a pass, a failure, a skip and a non-critical error."""
+    return write_config(MIXED)
+
+
+@pytest.fixture
+def passing_config(write_config: Callable[[str], Path]) -> Path:
+    """Return a config whose one check, tagged ``readiness``, passes."""
+    return write_config(PASSING)
