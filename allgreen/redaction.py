@@ -12,6 +12,9 @@ MASK = "***"
 _URL_PASSWORD = re.compile(
     r"(?P<head>\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^:/?#@\s]*:)(?P<secret>[^\s/?#]*)@"
 )
+# pytest shortens long values with "...": a password may lose its start or its end.
+_CUT_BEFORE_AT = re.compile(r"\.\.\.[^\s@'\"/]*@")
+_CUT_AFTER_COLON = re.compile(r"(?P<head>\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^:/?#@\s]*:)[^\s@/?#]*\.\.\.")
 _QUERY_SECRET = re.compile(
     r"(?P<head>[?&](?:password|passwd|pwd|token|secret|api_key)=)[^&#\s]+", re.I
 )
@@ -23,6 +26,8 @@ def mask_secrets(text: str) -> str:
     if not text:
         return text
     text = _URL_PASSWORD.sub(lambda m: f"{m.group('head')}{MASK}@", text)
+    text = _CUT_AFTER_COLON.sub(lambda m: f"{m.group('head')}{MASK}...", text)
+    text = _CUT_BEFORE_AT.sub(f"...{MASK}@", text)
     text = _QUERY_SECRET.sub(lambda m: f"{m.group('head')}{MASK}", text)
     return _BEARER.sub(lambda m: f"{m.group('head')}{MASK}", text)
 
