@@ -11,6 +11,7 @@ from _pytest._code import ExceptionInfo
 from _pytest.outcomes import Failed, Skipped
 
 from allgreen.dsl import CheckSpec
+from allgreen.errors import AllgreenError
 from allgreen.observation import Observation, start_observation
 from allgreen.rewrite import install_comparison_explainer
 
@@ -55,6 +56,9 @@ def outcome_from_exception(
     if failed:
         text = str(exc) if not isinstance(exc, Failed) else (exc.msg or "")
         message = _first_line(text) or "assertion failed"
+    elif isinstance(exc, AllgreenError) and str(exc):
+        # allgreen's own errors are whole sentences ("Unable to connect to ..."): no class name.
+        message = _first_line(str(exc))
     else:
         message = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     return CheckOutcome(
