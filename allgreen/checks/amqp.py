@@ -10,6 +10,7 @@ from allgreen.checks.common import (
     DEFAULT_TIMEOUT,
     check_timeout,
     milliseconds,
+    quiet,
     require,
     unreachable,
 )
@@ -56,7 +57,7 @@ def amqp_connects(
         connection.close()
     except Exception as exc:
         connection.collect()  # drop the socket without waiting for the broker again
-        raise unreachable("RabbitMQ", where, exc, timeout, password) from exc
+        raise unreachable("RabbitMQ", where, exc, timeout, password) from quiet(exc)
     elapsed = observe(milliseconds(started), "ms")
     logger.debug("RabbitMQ at %s accepted a connection in %.1f ms", where, elapsed)
     return elapsed

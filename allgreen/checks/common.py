@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import importlib
+import re
 import socket
 import ssl
 import time
@@ -31,6 +32,9 @@ MISSING_EXTRA = (
 BAD_PERCENT = "{name}={value!r} is not a percentage; give a number above 0 and at most 100"
 BAD_TIMEOUT = "timeout={value!r} is not valid; give a number of seconds above 0"
 NO_ANSWER_WITHIN = "no answer within {timeout:g} s"
+
+# Secrets shorter than this are masked only where they stand alone.
+_SHORT_SECRET = 6
 
 # errno values whose C text is less clear than a few plain words.
 _ERRNO_REASONS = {
@@ -56,20 +60,44 @@ class MissingExtra(ImportError):
 
 
 def require(module: str, *, extra: str, helper: str, package: str | None = None) -> ModuleType:
-    """Import ``module`` for ``helper``, or raise :class:`MissingExtra` naming the extra to install."""
+    """Import ``module`` for ``helper``, or raise :class:`MissingExtra` naming the extra."""
     try:
         return importlib.import_module(module)
     except ImportError as exc:
         message = MISSING_EXTRA.format(helper=helper, package=package or module, extra=extra)
-        raise MissingExtra(message) from exc
+        raise MissingExtra(message) from quiet(exc)
 
 
 def scrub(text: str, *secrets: str | None) -> str:
-    """Return ``text`` with URL passwords masked and each of ``secrets`` replaced by ``***``."""
+    """Return ``text`` with URL passwords masked and each of ``secrets`` replaced by ``***``.
+
+    A short secret is only replaced where it stands alone, so that the password
+    ``x`` does not turn "expired" into "e***pired".
+    """
     for secret in secrets:
-        if secret:
+        if not secret:
+            continue
+        if len(secret) >= _SHORT_SECRET:
             text = text.replace(secret, MASK)
+        else:
+            text = re.sub(rf"(?<![A-Za-z0-9]){re.escape(secret)}(?![A-Za-z0-9])", MASK, text)
     return mask_secrets(text)
+
+
+def quiet(exc: BaseException) -> BaseException:
+    """Drop the driver-internal tracebacks of ``exc`` and its causes, keeping their messages.
+
+    A helper raises its own error ``from`` the driver's; the driver's frames say
+    nothing to the reader of a health check, and rendering them the way pytest
+    does means parsing the driver's source files (hundreds of milliseconds).
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        current.__traceback__ = None
+        current = current.__cause__ or current.__context__
+    return exc
 
 
 def reason(exc: BaseException, timeout: float | None = None, *secrets: str | None) -> str:
@@ -118,7 +146,9 @@ def unreachable(
     ``why`` replaces the reason read from ``exc`` when the caller knows better words.
     """
     why = why if why is not None else reason(exc, timeout, *secrets)
-    return DependencyError(scrub(UNREACHABLE.format(service=service, where=where, reason=why), *secrets))
+    return DependencyError(
+        scrub(UNREACHABLE.format(service=service, where=where, reason=why), *secrets)
+    )
 
 
 def check_percent(name: str, value: float) -> float:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 
-from allgreen.checks.common import CheckFailed, DependencyError, check_percent, reason
+from allgreen.checks.common import CheckFailed, DependencyError, check_percent, quiet, reason
 from allgreen.observation import observe
 
 logger = logging.getLogger(__name__)
@@ -29,7 +29,7 @@ def disk_usage_below(percent: float, path: str | os.PathLike[str] = "/") -> floa
     try:
         stats = os.statvfs(path)
     except OSError as exc:
-        raise DependencyError(DISK_UNREADABLE.format(path=path, reason=reason(exc))) from exc
+        raise DependencyError(DISK_UNREADABLE.format(path=path, reason=reason(exc))) from quiet(exc)
     used_blocks = stats.f_blocks - stats.f_bfree
     usable = used_blocks + stats.f_bavail
     used = observe(round(used_blocks / usable * 100, 1) if usable else 0.0, "%")

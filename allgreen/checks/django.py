@@ -15,6 +15,7 @@ from allgreen.checks.common import (
     CheckFailed,
     DependencyError,
     milliseconds,
+    quiet,
     reason,
     require,
     scrub,
@@ -27,7 +28,9 @@ NOT_CONFIGURED = (
     "Django settings are not configured; set DJANGO_SETTINGS_MODULE or call "
     "settings.configure() before the checks run"
 )
-UNAPPLIED = "{count} unapplied Django migration{s} on database {alias!r}: {names}; run manage.py migrate"
+UNAPPLIED = (
+    "{count} unapplied Django migration{s} on database {alias!r}: {names}; run manage.py migrate"
+)
 DATABASE_FAILED = "Unable to query Django database {alias!r} ({vendor}): {reason}"
 CACHE_FAILED = "Unable to use Django cache {alias!r}: {reason}"
 CACHE_LOST = "Django cache {alias!r} returned {answer!r} for a key just written, expected {value!r}"
@@ -52,7 +55,8 @@ def django_migrations_applied(database: str = "default") -> int:
     """Fail if any migration of an installed app is not applied to ``database``.
 
     :param database: the alias in ``settings.DATABASES``.
-    :returns: the number of unapplied migrations (0 when passing), observed with the unit ``"migrations"``.
+    :returns: the number of unapplied migrations (0 when passing), also observed with
+        the unit ``"migrations"``.
     """
     __tracebackhide__ = True
     _django("django_migrations_applied")
@@ -63,7 +67,7 @@ def django_migrations_applied(database: str = "default") -> int:
         executor = MigrationExecutor(connections[database])
         plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     except Exception as exc:
-        raise DependencyError(_database_failed(database, exc)) from exc
+        raise DependencyError(_database_failed(database, exc)) from quiet(exc)
     pending = [f"{migration.app_label}.{migration.name}" for migration, backwards in plan]
     count = observe(len(pending), "migrations")
     logger.debug("%d unapplied migrations on %s", count, database)
@@ -92,7 +96,7 @@ def django_database(alias: str = "default") -> float:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception as exc:
-        raise DependencyError(_database_failed(alias, exc)) from exc
+        raise DependencyError(_database_failed(alias, exc)) from quiet(exc)
     elapsed = observe(milliseconds(started), "ms")
     logger.debug("Django database %s answered in %.1f ms", alias, elapsed)
     return elapsed
@@ -116,7 +120,7 @@ def django_cache(alias: str = "default") -> float:
         answer = cache.get(key)
         cache.delete(key)
     except Exception as exc:
-        raise DependencyError(CACHE_FAILED.format(alias=alias, reason=reason(exc))) from exc
+        raise DependencyError(CACHE_FAILED.format(alias=alias, reason=reason(exc))) from quiet(exc)
     elapsed = observe(milliseconds(started), "ms")
     if answer != value:
         raise CheckFailed(CACHE_LOST.format(alias=alias, answer=answer, value=value))

@@ -14,6 +14,7 @@ from allgreen.checks.common import (
     DependencyError,
     check_timeout,
     milliseconds,
+    quiet,
 )
 from allgreen.observation import observe
 
@@ -55,7 +56,9 @@ def dns_resolves(
     missing = sorted(wanted - set(addresses))
     if missing:
         raise CheckFailed(
-            MISSING_ADDRESS.format(name=name, found=", ".join(addresses), expected=", ".join(missing))
+            MISSING_ADDRESS.format(
+                name=name, found=", ".join(addresses), expected=", ".join(missing)
+            )
         )
     return elapsed
 
@@ -81,7 +84,9 @@ def _resolve(name: str, timeout: float) -> list[str]:
         raise DependencyError(RESOLVER_SLOW.format(name=name, timeout=timeout))
     result = answer[0]
     if isinstance(result, socket.gaierror) and result.errno in _NO_SUCH_NAME:
-        raise CheckFailed(DOES_NOT_RESOLVE.format(name=name, why=result.strerror)) from result
+        raise CheckFailed(DOES_NOT_RESOLVE.format(name=name, why=result.strerror)) from quiet(
+            result
+        )
     if isinstance(result, BaseException):
-        raise DependencyError(RESOLVER_FAILED.format(name=name, why=result)) from result
+        raise DependencyError(RESOLVER_FAILED.format(name=name, why=result)) from quiet(result)
     return result

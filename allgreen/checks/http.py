@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import logging
 import base64
+import logging
 import time
 import urllib.error
 import urllib.request
@@ -15,6 +15,7 @@ from allgreen.checks.common import (
     CheckFailed,
     check_timeout,
     milliseconds,
+    quiet,
     unreachable,
 )
 from allgreen.observation import observe
@@ -77,7 +78,7 @@ def http_status(
     except (urllib.error.URLError, OSError, ValueError) as exc:
         cause = getattr(exc, "reason", exc)
         cause = cause if isinstance(cause, BaseException) else exc
-        raise unreachable("HTTP endpoint", shown, cause, timeout, password) from exc
+        raise unreachable("HTTP endpoint", shown, cause, timeout, password) from quiet(exc)
     elapsed = observe(milliseconds(started), "ms")
     logger.debug("%s %s answered %s in %.1f ms", method, shown, status, elapsed)
     if status not in accepted:
@@ -94,7 +95,9 @@ def http_status(
     return elapsed
 
 
-def _credentials_to_header(url: str, headers: dict[str, str]) -> tuple[str, dict[str, str], str | None]:
+def _credentials_to_header(
+    url: str, headers: dict[str, str]
+) -> tuple[str, dict[str, str], str | None]:
     """Move ``user:password@`` out of ``url`` into a Basic ``Authorization`` header.
 
     urllib would take the password for a port; browsers and curl send it as Basic auth.

@@ -10,7 +10,9 @@ from allgreen.observation import observe
 
 logger = logging.getLogger(__name__)
 
-LOAD_HIGH = "the {minutes}-minute load average{scope} is {load:.2f}, at or above the {limit:g} limit"
+LOAD_HIGH = (
+    "the {minutes}-minute load average{scope} is {load:.2f}, at or above the {limit:g} limit"
+)
 BAD_MINUTES = "minutes={value!r} is not a load average period; give 1, 5 or 15"
 BAD_LIMIT = "limit={value!r} is not valid; give a load above 0"
 

@@ -12,6 +12,7 @@ from allgreen.checks.common import (
     CheckFailed,
     check_timeout,
     milliseconds,
+    quiet,
     require,
     unreachable,
 )
@@ -60,7 +61,7 @@ def redis_ping(
             if round_trip:
                 _write_and_read(client, where)
     except redis.RedisError as exc:
-        raise unreachable("Redis", where, exc, timeout, password) from exc
+        raise unreachable("Redis", where, exc, timeout, password) from quiet(exc)
     except ValueError as exc:  # a malformed URL
         raise ValueError(mask_secrets(str(exc))) from None
     elapsed = observe(milliseconds(started), "ms")

@@ -17,6 +17,7 @@ from allgreen.checks.common import (
     DependencyError,
     check_timeout,
     milliseconds,
+    quiet,
     reason,
     require,
     scrub,
@@ -42,7 +43,9 @@ UNKNOWN_SCHEME = (
 _ANY = object()
 
 # libpq repeats where it connected before saying why; the report already says where.
-_LIBPQ_PREFIX = re.compile(r"^(?:connection failed: )?connection to server at .*? failed: (?:FATAL:\s+)?")
+_LIBPQ_PREFIX = re.compile(
+    r"^(?:connection failed: )?connection to server at .*? failed: (?:FATAL:\s+)?"
+)
 
 _SERVICES = {
     "postgresql": "PostgreSQL",
@@ -128,7 +131,7 @@ def sql_query(
             why = why[:1].lower() + why[1:]
         raise unreachable(
             target.service, target.where, exc, timeout, target.password, why=why
-        ) from exc
+        ) from quiet(exc)
     connect_ms = milliseconds(started)
     query_started = time.perf_counter()
     try:
@@ -140,15 +143,19 @@ def sql_query(
         message = QUERY_FAILED.format(
             service=target.service, where=target.where, query=query, reason=why
         )
-        raise DependencyError(scrub(message, target.password)) from exc
+        raise DependencyError(scrub(message, target.password)) from quiet(exc)
     finally:
         connection.close()
     query_ms = milliseconds(query_started)
     total = observe(round(connect_ms + query_ms, 1), "ms")
     logger.debug(
         "%s at %s answered in %.1f ms (connect %.1f ms, query %.1f ms)",
-        target.service, target.where, total, connect_ms, query_ms,
-    )  # fmt: skip
+        target.service,
+        target.where,
+        total,
+        connect_ms,
+        query_ms,
+    )
     facts = {"service": target.service, "where": target.where, "query": query}
     if expected is not _ANY:
         if row is None:
@@ -158,9 +165,13 @@ def sql_query(
     if max_ms is not None and total > max_ms:
         raise CheckFailed(
             TOO_SLOW.format(
-                service=target.service, where=target.where, total=total,
-                connect=connect_ms, query=query_ms, limit=max_ms,
-            )  # fmt: skip
+                service=target.service,
+                where=target.where,
+                total=total,
+                connect=connect_ms,
+                query=query_ms,
+                limit=max_ms,
+            )
         )
     return total
 

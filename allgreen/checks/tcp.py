@@ -6,7 +6,7 @@ import logging
 import socket
 import time
 
-from allgreen.checks.common import DEFAULT_TIMEOUT, check_timeout, milliseconds, unreachable
+from allgreen.checks.common import DEFAULT_TIMEOUT, check_timeout, milliseconds, quiet, unreachable
 from allgreen.observation import observe
 
 logger = logging.getLogger(__name__)
@@ -27,6 +27,6 @@ def tcp_accepts(host: str, port: int, *, timeout: float = DEFAULT_TIMEOUT) -> fl
         with socket.create_connection((host, port), timeout=timeout):
             elapsed = observe(milliseconds(started), "ms")
     except OSError as exc:
-        raise unreachable("TCP port", f"{host}:{port}", exc, timeout) from exc
+        raise unreachable("TCP port", f"{host}:{port}", exc, timeout) from quiet(exc)
     logger.debug("%s:%s accepted a connection in %.1f ms", host, port, elapsed)
     return elapsed

@@ -11,6 +11,7 @@ from allgreen.checks.common import (
     DEFAULT_TIMEOUT,
     CheckFailed,
     check_timeout,
+    quiet,
     unreachable,
 )
 from allgreen.observation import observe
@@ -62,10 +63,11 @@ def tls_certificate_valid(
             expires = _expiry_of_unverified(host, port, server_hostname, timeout)
             if expires is not None:
                 days = observe(_days_until(expires), "days")
-                raise CheckFailed(EXPIRED.format(where=where, expires=expires.date(), days=-days))
-        raise CheckFailed(NOT_TRUSTED.format(where=where, why=exc.verify_message)) from exc
+                expired = EXPIRED.format(where=where, expires=expires.date(), days=-days)
+                raise CheckFailed(expired) from quiet(exc)
+        raise CheckFailed(NOT_TRUSTED.format(where=where, why=exc.verify_message)) from quiet(exc)
     except OSError as exc:
-        raise unreachable("TLS server", where, exc, timeout) from exc
+        raise unreachable("TLS server", where, exc, timeout) from quiet(exc)
     expires = dt.datetime.fromtimestamp(
         ssl.cert_time_to_seconds(str(certificate["notAfter"])), dt.timezone.utc
     )

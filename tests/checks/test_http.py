@@ -66,7 +66,9 @@ def test_http_status__wrong_status_fails(server: str, run_check) -> None:
 
 
 def test_http_status__accepts_one_of_several_codes(server: str, run_check) -> None:
-    assert run_check(checks.http_status, f"{server}/missing", expected=(200, 404)).status == "passed"
+    assert (
+        run_check(checks.http_status, f"{server}/missing", expected=(200, 404)).status == "passed"
+    )
 
 
 def test_http_status__redirects_are_followed_unless_asked(server: str, run_check) -> None:
@@ -90,7 +92,10 @@ def test_http_status__no_answer_within_timeout_is_an_error(server: str, run_chec
     ran = run_check(checks.http_status, f"{server}/slow", timeout=0.1)
     assert time.monotonic() - started < 0.4
     assert ran.status == "error"
-    assert ran.message == f"Unable to connect to HTTP endpoint at {server}/slow: no answer within 0.1 s"
+    assert (
+        ran.message
+        == f"Unable to connect to HTTP endpoint at {server}/slow: no answer within 0.1 s"
+    )
 
 
 def test_http_status__credentials_in_the_url_are_sent_and_never_shown(
@@ -118,5 +123,6 @@ def test_http_status__unknown_host_is_an_error(run_check) -> None:
     ran = run_check(checks.http_status, "http://nowhere.invalid/health")
     assert ran.status == "error"
     assert ran.message.startswith(
-        "Unable to connect to HTTP endpoint at http://nowhere.invalid/health: the name does not resolve"
+        "Unable to connect to HTTP endpoint at http://nowhere.invalid/health: "
+        "the name does not resolve"
     )

@@ -7,10 +7,10 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import require_service
 
 from allgreen import checks
 from allgreen.checks.sql import NO_ROWS, TOO_SLOW, UNKNOWN_SCHEME, WRONG_ANSWER, DatabaseURL
-from conftest import require_service
 
 SECRET = "n0t-the-Passw0rd"
 
@@ -121,7 +121,9 @@ def test_mariadb__answers(mariadb: str, run_check) -> None:
 def test_mariadb__wrong_password_is_an_error_without_the_password(mariadb: str, run_check) -> None:
     ran = run_check(checks.sql_query, mariadb.replace("root@", f"root:{SECRET}@"))
     assert ran.status == "error"
-    assert ran.message.startswith("Unable to connect to MySQL at 127.0.0.1:3306/test: access denied")
+    assert ran.message.startswith(
+        "Unable to connect to MySQL at 127.0.0.1:3306/test: access denied"
+    )
     assert SECRET not in ran.text()
 
 
@@ -129,7 +131,10 @@ def test_mariadb__wrong_port_is_an_error(mariadb: str, closed_port: int, run_che
     url = mariadb.replace("root@", f"root:{SECRET}@").replace(":3306/", f":{closed_port}/")
     ran = run_check(checks.sql_query, url)
     assert ran.status == "error"
-    assert ran.message == f"Unable to connect to MySQL at 127.0.0.1:{closed_port}/test: connection refused"
+    assert (
+        ran.message
+        == f"Unable to connect to MySQL at 127.0.0.1:{closed_port}/test: connection refused"
+    )
     assert SECRET not in ran.text()
 
 
@@ -169,7 +174,9 @@ def test_sqlite__failing_query_is_an_error(tmp_path: Path, run_check) -> None:
     sqlite3.connect(path).close()
     ran = run_check(checks.sql_query, f"sqlite:///{path}", "SELECT * FROM jobs")
     assert ran.status == "error"
-    assert ran.message == f"SQLite at {path} could not run 'SELECT * FROM jobs': no such table: jobs"
+    assert (
+        ran.message == f"SQLite at {path} could not run 'SELECT * FROM jobs': no such table: jobs"
+    )
 
 
 # URLs ----------------------------------------------------------------------
@@ -188,7 +195,5 @@ def test_database_url__unknown_scheme_is_a_value_error_without_the_password() ->
 
 
 def test_too_slow_template_names_both_times() -> None:
-    text = TOO_SLOW.format(
-        service="S", where="w", total=3, connect=1, query=2, limit=1
-    )
+    text = TOO_SLOW.format(service="S", where="w", total=3, connect=1, query=2, limit=1)
     assert text == "S at w answered in 3 ms (connect 1 ms, query 2 ms), over the 1 ms limit"

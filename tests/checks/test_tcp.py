@@ -16,7 +16,10 @@ def test_tcp_accepts__passes_on_a_listening_port(silent_server: tuple[str, int],
 def test_tcp_accepts__wrong_port_is_an_error(closed_port: int, run_check) -> None:
     ran = run_check(checks.tcp_accepts, "127.0.0.1", closed_port)
     assert ran.status == "error"
-    assert ran.message == f"Unable to connect to TCP port at 127.0.0.1:{closed_port}: connection refused"
+    assert (
+        ran.message
+        == f"Unable to connect to TCP port at 127.0.0.1:{closed_port}: connection refused"
+    )
 
 
 def test_tcp_accepts__unknown_host_is_an_error(run_check) -> None:

@@ -60,9 +60,7 @@ class Authority:
             .not_valid_before(not_before)
             .not_valid_after(not_after)
             .add_extension(
-                x509.SubjectAlternativeName(
-                    [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
-                ),
+                x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
                 critical=False,
             )
             .sign(self.key, hashes.SHA256())
@@ -176,11 +174,16 @@ def test_tls_certificate_valid__untrusted_authority_fails(serve, run_check) -> N
 def test_tls_certificate_valid__wrong_port_is_an_error(closed_port: int, run_check) -> None:
     ran = run_check(checks.tls_certificate_valid, "127.0.0.1", closed_port)
     assert ran.status == "error"
-    assert ran.message == f"Unable to connect to TLS server at 127.0.0.1:{closed_port}: connection refused"
+    assert (
+        ran.message
+        == f"Unable to connect to TLS server at 127.0.0.1:{closed_port}: connection refused"
+    )
 
 
 def test_tls_certificate_valid__silent_server_times_out(silent_server, run_check) -> None:
     host, port = silent_server
     ran = run_check(checks.tls_certificate_valid, host, port, timeout=0.2)
     assert ran.status == "error"
-    assert ran.message == f"Unable to connect to TLS server at {host}:{port}: no answer within 0.2 s"
+    assert (
+        ran.message == f"Unable to connect to TLS server at {host}:{port}: no answer within 0.2 s"
+    )
