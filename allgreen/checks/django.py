@@ -7,6 +7,7 @@ set, or ``settings.configure()`` called); Django itself is the extra ``django``.
 from __future__ import annotations
 
 import logging
+import os
 import time
 import uuid
 from types import ModuleType
@@ -32,6 +33,7 @@ UNAPPLIED = (
     "{count} unapplied Django migration{s} on database {alias!r}: {names}; run manage.py migrate"
 )
 DATABASE_FAILED = "Unable to query Django database {alias!r} ({vendor}): {reason}"
+SETUP_FAILED = "Unable to set up Django: {reason}"
 CACHE_FAILED = "Unable to use Django cache {alias!r}: {reason}"
 CACHE_LOST = "Django cache {alias!r} returned {answer!r} for a key just written, expected {value!r}"
 
@@ -44,10 +46,15 @@ def _django(helper: str) -> ModuleType:
     from django.apps import apps
     from django.conf import settings
 
-    if not settings.configured:
+    # Settings named by DJANGO_SETTINGS_MODULE load on first use, so "not configured
+    # yet" is only a problem when no module is named either.
+    if not settings.configured and not os.environ.get("DJANGO_SETTINGS_MODULE"):
         raise DependencyError(NOT_CONFIGURED)
     if not apps.ready:
-        django.setup()
+        try:
+            django.setup()
+        except Exception as exc:
+            raise DependencyError(SETUP_FAILED.format(reason=reason(exc))) from quiet(exc)
     return django
 
 
