@@ -89,9 +89,7 @@ def test_django__unapplied_migrations_fail_then_pass_after_migrate(
     assert migrated["observed_value"] == 0
 
 
-def test_django__unreachable_database_is_an_error(
-    pytester: pytest.Pytester, project: Path
-) -> None:
+def test_django__unreachable_database_is_an_error(pytester: pytest.Pytester, project: Path) -> None:
     project.parent.rmdir()  # sqlite cannot create a file in a missing directory
     checks = _run(pytester)
     assert checks["database"]["status"] == "error"
