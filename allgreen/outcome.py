@@ -11,6 +11,8 @@ from _pytest._code import ExceptionInfo
 from _pytest.outcomes import Failed, Skipped
 
 from allgreen.dsl import CheckSpec
+from allgreen.errors import AllgreenError
+from allgreen.observation import Observation, start_observation
 from allgreen.rewrite import install_comparison_explainer
 
 Status = Literal["passed", "failed", "error", "skipped"]
@@ -54,6 +56,9 @@ def outcome_from_exception(
     if failed:
         text = str(exc) if not isinstance(exc, Failed) else (exc.msg or "")
         message = _first_line(text) or "assertion failed"
+    elif isinstance(exc, AllgreenError) and str(exc):
+        # allgreen's own errors are whole sentences ("Unable to connect to ..."): no class name.
+        message = _first_line(str(exc))
     else:
         message = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     return CheckOutcome(
@@ -72,23 +77,33 @@ def call_check(spec: CheckSpec, kwargs: dict[str, Any] | None = None) -> CheckOu
     """
     install_comparison_explainer()
     kwargs = kwargs or {}
+    observation = start_observation()
     started = time.perf_counter()
     try:
         result = spec.func(**kwargs)
         if asyncio.iscoroutine(result):
             result = asyncio.run(result)
     except (Exception, SystemExit, Failed, Skipped) as exc:
-        return outcome_from_exception(exc, spec, time.perf_counter() - started)
+        outcome = outcome_from_exception(exc, spec, time.perf_counter() - started)
+        _attach_observation(outcome, None, observation)
+        return outcome
     outcome = CheckOutcome("passed", time.perf_counter() - started)
-    _attach_observation(outcome, result)
+    _attach_observation(outcome, result, observation)
     return outcome
 
 
-def _attach_observation(outcome: CheckOutcome, result: object) -> None:
-    """Carry a value a check returned (e.g. a built-in helper's reading) into the report."""
+def _attach_observation(outcome: CheckOutcome, result: object, observation: Observation) -> None:
+    """Carry what the check returned, else what it last ``observe()``-d, into the report."""
     observed = getattr(result, "observed_value", None)
     if observed is not None:
         outcome.observed_value = observed
         outcome.observed_unit = getattr(result, "observed_unit", None)
     elif isinstance(result, int | float | str) and not isinstance(result, bool):
         outcome.observed_value = result
+        # A helper's own return value keeps the unit it observed.
+        if observation.recorded and observation.value == result:
+            outcome.observed_unit = observation.unit
+    elif observation.recorded:
+        outcome.observed_value = observation.value
+        outcome.observed_unit = observation.unit
+
