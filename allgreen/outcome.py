@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import sysconfig
 import time
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from _pytest._code import ExceptionInfo
+from _pytest._code.code import Traceback
 from _pytest.outcomes import Failed, Skipped
 
 from allgreen.dsl import CheckSpec
@@ -35,6 +39,34 @@ class CheckOutcome:
     longrepr: Any = field(default=None, repr=False, compare=False)
 
 
+# Frames from these directories are libraries (and allgreen itself): not the user's code.
+_LIBRARY_DIRS = tuple(
+    {
+        str(Path(p).resolve()) + os.sep
+        for key in ("stdlib", "platstdlib", "purelib", "platlib")
+        if (p := sysconfig.get_paths().get(key))
+    }
+    | {str(Path(__file__).resolve().parent) + os.sep}
+)
+
+
+def _user_frames(excinfo: ExceptionInfo[BaseException]) -> Traceback:
+    """Keep the user's own frames and the frame that raised, shortened.
+
+    Rendering every frame of a deep library (a database driver) in pytest's long
+    style parses each of its source files and costs seconds; the user's frames and
+    the raising line are what a reader needs.
+    """
+    entries = list(excinfo.traceback.filter(excinfo))
+    if not entries:
+        return Traceback(entries)
+    kept = [entry for entry in entries if not str(entry.path).startswith(_LIBRARY_DIRS)]
+    last = entries[-1]
+    if not kept or kept[-1] is not last:
+        kept.append(last.with_repr_style("short"))
+    return Traceback(kept)
+
+
 def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else ""
 
@@ -52,7 +84,7 @@ def outcome_from_exception(
     cut = excinfo.traceback.cut(path=code.co_filename, firstlineno=code.co_firstlineno - 1)
     if cut:
         excinfo.traceback = cut
-    longrepr = excinfo.getrepr(style=style, tbfilter=True)  # type: ignore[arg-type]
+    longrepr = excinfo.getrepr(style=style, tbfilter=_user_frames)  # type: ignore[arg-type]
     if failed:
         text = str(exc) if not isinstance(exc, Failed) else (exc.msg or "")
         message = _first_line(text) or "assertion failed"
@@ -106,4 +138,3 @@ def _attach_observation(outcome: CheckOutcome, result: object, observation: Obse
     elif observation.recorded:
         outcome.observed_value = observation.value
         outcome.observed_unit = observation.unit
-
