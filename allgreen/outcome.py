@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import sysconfig
 import time
@@ -11,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from _pytest._code import ExceptionInfo
-from _pytest._code.code import Traceback
+from _pytest._code.code import TerminalRepr, Traceback
+from _pytest._io import TerminalWriter
 from _pytest.outcomes import Failed, Skipped
 
 from allgreen.dsl import CheckSpec
@@ -67,6 +69,13 @@ def _user_frames(excinfo: ExceptionInfo[BaseException]) -> Traceback:
     return Traceback(kept)
 
 
+def _render(longrepr: TerminalRepr) -> str:
+    """Return pytest's failure text, keeping the first line's indentation (``str()`` strips it)."""
+    buffer = io.StringIO()
+    longrepr.toterminal(TerminalWriter(file=buffer))
+    return buffer.getvalue().strip("\n")
+
+
 def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else ""
 
@@ -97,7 +106,7 @@ def outcome_from_exception(
         "failed" if failed else "error",
         duration,
         message=message,
-        detail=str(longrepr),
+        detail=_render(longrepr),
         longrepr=longrepr,
     )
 

@@ -14,7 +14,9 @@ _URL_PASSWORD = re.compile(
 )
 # pytest shortens long values with "...": a password may lose its start or its end.
 _CUT_BEFORE_AT = re.compile(r"\.\.\.[^\s@'\"/]*@")
-_CUT_AFTER_COLON = re.compile(r"(?P<head>\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^:/?#@\s]*:)[^\s@/?#]*\.\.\.")
+_CUT_AFTER_COLON = re.compile(
+    r"(?P<head>\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^:/?#@\s]*:)[^\s@/?#]*\.\.\."
+)
 _QUERY_SECRET = re.compile(
     r"(?P<head>[?&](?:password|passwd|pwd|token|secret|api_key)=)[^&#\s]+", re.I
 )

@@ -74,7 +74,8 @@ def _standalone_config() -> Config:
     with _plain_config_lock:
         if _plain_config is None:
             # No ini file, no third-party plugins: only pytest's own explanations.
-            args = ["--disable-plugin-autoload", "-c", os.devnull, "-p", "no:cacheprovider"]
+            # -vv: a reader of the dashboard wants the whole diff, not a hint to pass -v.
+            args = ["--disable-plugin-autoload", "-c", os.devnull, "-p", "no:cacheprovider", "-vv"]
             _plain_config = Config.fromdictargs({}, args)
         return _plain_config
 
