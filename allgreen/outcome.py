@@ -7,8 +7,8 @@ import io
 import os
 import sysconfig
 import time
-from pathlib import Path
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from _pytest._code import ExceptionInfo
