@@ -306,7 +306,9 @@ class ProcessExecutor:
             shown = len(task.output)
             header = messages.CAPTURED_OUTPUT.format(shown=shown, total=task.output_total)
             text = task.output.decode("utf-8", "replace")
-            outcome.detail = "\n".join(filter(None, [outcome.detail, header, text]))
+            # Without a traceback of its own, the detail starts with what happened.
+            first = outcome.detail or outcome.message
+            outcome.detail = "\n".join(filter(None, [first, header, text]))
         return outcome
 
     def close(self) -> None:

@@ -11,6 +11,7 @@ thread retires the worker so the next check starts clean.
 from __future__ import annotations
 
 import ctypes
+import faulthandler
 import os
 import signal
 import socket
@@ -63,6 +64,9 @@ def prepare_process(output_fd: int, *, die_with_parent: bool) -> None:
     sys.stdin = open(0, closefd=False)  # noqa: SIM115
     sys.stdout = open(1, "w", closefd=False, errors="backslashreplace")  # noqa: SIM115
     sys.stderr = open(2, "w", closefd=False, errors="backslashreplace", buffering=1)  # noqa: SIM115
+    # A crash's Python traceback goes to the captured output (pytest's faulthandler
+    # would write it to the terminal), and from there into the check's detail.
+    faulthandler.enable(sys.stderr)
 
 
 def _address_space() -> int | None:
@@ -142,6 +146,9 @@ def run_one(spec: CheckSpec, kwargs: dict[str, Any], memory_limit: int | None) -
         outcome.status = "error"
         limit = messages.format_bytes(memory_limit)
         outcome.message = messages.MEMORY_EXCEEDED.format(limit=limit)
+        # Lead with the limit; pytest would otherwise headline the bare MemoryError.
+        outcome.detail = "\n\n".join(filter(None, [outcome.message, outcome.detail]))
+        outcome.longrepr = None
         retire = True
     _flush_output()
     if _live_children():
