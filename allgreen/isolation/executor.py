@@ -14,7 +14,8 @@ from __future__ import annotations
 import collections
 import contextlib
 import os
-import selectors
+import math
+import select
 import signal
 import socket
 import threading
@@ -33,8 +34,6 @@ from allgreen.outcome import CheckOutcome
 OUTPUT_LIMIT = 1024 * 1024
 #: How much of a failing check's output goes into its detail.
 OUTPUT_SHOWN = 4096
-#: How long a result frame may take to arrive once its first bytes did.
-_FRAME_TIMEOUT = 5.0
 
 # Forks from this process happen one at a time, so that no child inherits
 # another child's end of a socket (which would hide that child's death).
@@ -66,7 +65,6 @@ class _Worker:
     ) -> None:
         self.pid, self.sock, self.output = pid, sock, output
         self.reap, self.reusable = reap, reusable
-        sock.settimeout(_FRAME_TIMEOUT)
         os.set_blocking(output, False)
 
     def kill(self) -> int | None:
@@ -90,6 +88,35 @@ class _Task:
     output: bytearray = field(default_factory=bytearray)
     output_total: int = 0
     outcome: CheckOutcome | None = None
+
+
+class _Poller:
+    """Wait on the result sockets and output pipes of the running checks."""
+
+    def __init__(self) -> None:
+        # poll(), not epoll: registering costs no system call, and runs are small.
+        self._poll = select.poll()
+        self._owners: dict[int, tuple[_Task, bool]] = {}
+
+    def watch(self, task: _Task) -> None:
+        assert task.worker is not None
+        for fd, is_result in ((task.worker.sock.fileno(), True), (task.worker.output, False)):
+            self._poll.register(fd, select.POLLIN)
+            self._owners[fd] = (task, is_result)
+
+    def forget(self, fd: int) -> None:
+        if self._owners.pop(fd, None) is not None:
+            self._poll.unregister(fd)
+
+    def unwatch(self, worker: _Worker) -> None:
+        self.forget(worker.sock.fileno())
+        self.forget(worker.output)
+
+    def wait(self, timeout: float | None) -> list[tuple[_Task, bool]]:
+        """Return ``(task, is_result)`` for each ready descriptor, output before results."""
+        milliseconds = None if timeout is None else math.ceil(timeout * 1000)
+        ready = [self._owners[fd] for fd, _ in self._poll.poll(milliseconds) if fd in self._owners]
+        return sorted(ready, key=lambda owner: owner[1])
 
 
 def _crash_message(status: int | None) -> str:
@@ -209,46 +236,36 @@ class ProcessExecutor:
         tasks = [_Task(call) for call in calls]
         waiting = collections.deque(tasks)
         running: list[_Task] = []
-        with selectors.DefaultSelector() as selector:
-            try:
-                while waiting or running:
-                    while waiting and len(running) < self.max_workers:
-                        task = waiting.popleft()
-                        self._start(task)
-                        assert task.worker is not None
-                        selector.register(task.worker.sock, selectors.EVENT_READ, (task, True))
-                        selector.register(task.worker.output, selectors.EVENT_READ, (task, False))
-                        running.append(task)
-                    deadlines = [t.deadline for t in running if t.deadline is not None]
-                    timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
-                    for key, _ in selector.select(timeout):
-                        task, is_result = key.data
-                        if task.outcome is not None:
-                            continue
-                        if is_result:
-                            self._receive(task, selector)
-                        else:
-                            self._drain(task, selector)
-                    now = time.monotonic()
-                    for task in running:
-                        if task.outcome is None and task.deadline and now >= task.deadline:
-                            limit = task.call.timeout
-                            self._stop(task, selector, messages.TIMED_OUT_KILLED.format(limit=limit))
-                    running = [task for task in running if task.outcome is None]
-            finally:
+        poller = _Poller()
+        try:
+            while waiting or running:
+                while waiting and len(running) < self.max_workers:
+                    task = waiting.popleft()
+                    self._start(task)
+                    poller.watch(task)
+                    running.append(task)
+                deadlines = [t.deadline for t in running if t.deadline is not None]
+                timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+                for task, is_result in poller.wait(timeout):
+                    if task.outcome is not None:
+                        continue
+                    if is_result:
+                        self._receive(task, poller)
+                    else:
+                        self._drain(task, poller)
+                now = time.monotonic()
                 for task in running:
-                    if task.worker is not None:
-                        self._unregister(task, selector)
-                        task.worker.kill()
+                    if task.outcome is None and task.deadline and now >= task.deadline:
+                        limit = task.call.timeout
+                        self._stop(task, poller, messages.TIMED_OUT_KILLED.format(limit=limit))
+                running = [task for task in running if task.outcome is None]
+        finally:
+            for task in running:
+                if task.worker is not None:
+                    task.worker.kill()
         return [task.outcome or CheckOutcome("error", message="not run") for task in tasks]
 
-    def _unregister(self, task: _Task, selector: selectors.BaseSelector) -> None:
-        assert task.worker is not None
-        for fileobj in (task.worker.sock, task.worker.output):
-            with contextlib.suppress(KeyError, ValueError):
-                selector.unregister(fileobj)
-
-    def _drain(self, task: _Task, selector: selectors.BaseSelector) -> None:
+    def _drain(self, task: _Task, poller: _Poller) -> None:
         """Read what the check printed, keep the start, and stop it past the cap."""
         assert task.worker is not None
         for _ in range(16):  # at most 1 MB per turn, so one flood cannot starve the loop
@@ -257,40 +274,37 @@ class ProcessExecutor:
             except BlockingIOError:
                 return
             if not chunk:
-                with contextlib.suppress(KeyError, ValueError):
-                    selector.unregister(task.worker.output)
+                poller.forget(task.worker.output)
                 return
             task.output_total += len(chunk)
             if len(task.output) < OUTPUT_SHOWN:
                 task.output += chunk[: OUTPUT_SHOWN - len(task.output)]
             if task.output_total > OUTPUT_LIMIT:
                 limit = messages.format_bytes(OUTPUT_LIMIT)
-                self._stop(task, selector, messages.OUTPUT_EXCEEDED.format(limit=limit))
+                self._stop(task, poller, messages.OUTPUT_EXCEEDED.format(limit=limit))
                 return
 
-    def _receive(self, task: _Task, selector: selectors.BaseSelector) -> None:
+    def _receive(self, task: _Task, poller: _Poller) -> None:
+        # What the check printed was flushed before its result, and the poller
+        # hands output before results: nothing of this check is left to read.
         assert task.worker is not None
         try:
             data, retire = wire.receive(task.worker.sock)
         except (OSError, EOFError):
-            self._drain(task, selector)
+            self._drain(task, poller)
             if task.outcome is None:
-                self._stop(task, selector, None)
+                self._stop(task, poller, None)
             return
-        self._drain(task, selector)
-        if task.outcome is not None:  # it flooded its output before answering
-            return
-        self._unregister(task, selector)
+        poller.unwatch(task.worker)
         task.outcome = self._with_output(wire.outcome_from_wire(data), task)
         if retire:
-            assert task.worker is not None
             task.worker.reusable = False
         self._release(task)
 
-    def _stop(self, task: _Task, selector: selectors.BaseSelector, message: str | None) -> None:
+    def _stop(self, task: _Task, poller: _Poller, message: str | None) -> None:
         """Kill the task's worker; report ``message``, or why it died when ``None``."""
         assert task.worker is not None
-        self._unregister(task, selector)
+        poller.unwatch(task.worker)
         status = task.worker.kill()
         task.worker = None
         if message is None:
