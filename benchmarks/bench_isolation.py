@@ -92,7 +92,9 @@ def main() -> None:
     print(f"  isolated (warm pool)    {isolated_exec * 1000:7.2f} ms")
     print(f"  ratio isolated/threads  {isolated_exec / thread_exec:7.2f}x")
     print("10 checks sleeping 200 ms each, isolated, median of 10:")
-    print(f"  wall time               {sleep_wall * 1000:7.1f} ms   ({sleep_wall / 0.2:.2f}x 200 ms)")
+    print(
+        f"  wall time               {sleep_wall * 1000:7.1f} ms   ({sleep_wall / 0.2:.2f}x 200 ms)"
+    )
     print("1 spinning check with timeout=1, isolated, median of 5:")
     print(f"  time to result          {spin_wall * 1000:7.1f} ms")
 

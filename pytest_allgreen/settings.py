@@ -73,7 +73,8 @@ class Settings:
             option = config.getoption("allgreen_memory_limit")
             memory_limit = _memory(option, "--allgreen-memory-limit")
         elif config.getini("allgreen_memory_limit"):
-            memory_limit = _memory(config.getini("allgreen_memory_limit"), "ini allgreen_memory_limit")
+            ini = config.getini("allgreen_memory_limit")
+            memory_limit = _memory(ini, "ini allgreen_memory_limit")
         json_path = config.getoption("allgreen_json")
         return cls(
             environment=resolve_environment(config.getoption("allgreen_env")),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 
@@ -205,7 +204,9 @@ def test_pytest__memory_limit_from_ini(pytester: pytest.Pytester) -> None:
         "@check('hog')\ndef hog():\n    bytearray(256 * 2**20)\n"
     )
     result = pytester.runpytest_inprocess("--allgreen", "allgood.py")
-    result.stdout.fnmatch_lines([f"ERROR allgood.py::hog - {MEMORY_EXCEEDED.format(limit='32 MB')}"])
+    result.stdout.fnmatch_lines(
+        [f"ERROR allgood.py::hog - {MEMORY_EXCEEDED.format(limit='32 MB')}"]
+    )
 
 
 def test_pytest__bad_memory_limit_is_a_usage_error(pytester: pytest.Pytester) -> None:
@@ -241,3 +242,35 @@ def test_pytest__fixture_values_reach_the_forked_check(pytester: pytest.Pytester
     )
     result = pytester.runpytest_inprocess("--allgreen", "allgood.py")
     result.assert_outcomes(passed=1)
+
+
+def test_run__serves_concurrent_runs_from_a_threaded_host(tmp_path: Path) -> None:
+    config = write_config(
+        tmp_path,
+        "import time\nfrom allgreen import check, expect\n"
+        "@check('quick')\ndef quick():\n    expect(1).to_eq(1)\n"
+        "@check('slow')\ndef slow():\n    time.sleep(0.2)\n"
+        "@check('hangs', timeout=0.3)\ndef hangs():\n    time.sleep(60)\n"
+        "@check('with fixture')\ndef with_fixture(value):\n    return value\n",
+    )
+    quick, slow, hangs, with_fixture = config.checks
+    run_calls = [
+        CheckCall(quick, {}, 5),
+        CheckCall(slow, {}, 5),
+        CheckCall(hangs, {}, 0.3),
+        CheckCall(with_fixture, {"value": 7}, 5),
+    ]
+    results: list[list[str]] = []
+
+    def request(executor: ProcessExecutor) -> None:
+        outcomes = executor.run(run_calls)
+        results.append([f"{o.status}:{o.observed_value}" for o in outcomes])
+
+    with ProcessExecutor(config) as executor:
+        requests = [threading.Thread(target=request, args=(executor,)) for _ in range(4)]
+        for thread in requests:
+            thread.start()
+        for thread in requests:
+            thread.join()
+    assert results == [["passed:None", "passed:None", "error:None", "passed:7"]] * 4
+    assert psutil.Process().children(recursive=True) == []

@@ -29,7 +29,7 @@ from allgreen.isolation.messages import (
 )
 from allgreen.loader import load_config
 
-FAULTS = '''
+FAULTS = """
 import ctypes, os, signal, socket, subprocess, sys, threading, time
 from allgreen import check, expect
 
@@ -113,7 +113,7 @@ def lingering():
 @check("Healthy after the faults")
 async def healthy_after():
     expect("all" + "green").to_eq("allgreen")
-'''
+"""
 
 EXPECTED = {
     "healthy_before": ("passed", None),

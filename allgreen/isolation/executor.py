@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import os
 import math
+import os
 import select
 import signal
 import socket

@@ -7,7 +7,9 @@ TIMED_OUT_KILLED = "timed out after {limit:g} s and was killed"
 #: The worker died from a signal before reporting (segfault, abort, an outside kill).
 WORKER_CRASHED = "worker crashed: {signal}"
 #: The worker exited before reporting: ``os._exit()`` or a fatal interpreter error.
-WORKER_EXITED = "worker exited with code {code} before reporting a result (os._exit or a fatal error)"
+WORKER_EXITED = (
+    "worker exited with code {code} before reporting a result (os._exit or a fatal error)"
+)
 #: A ``MemoryError`` (or a crash) while a memory limit was in force.
 MEMORY_EXCEEDED = "used more than its memory limit of {limit} and was stopped"
 #: stdout and stderr together passed the output cap.

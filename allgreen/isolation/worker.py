@@ -61,9 +61,9 @@ def prepare_process(output_fd: int, *, die_with_parent: bool) -> None:
     os.dup2(output_fd, 2)
     os.close(output_fd)
     # pytest's capture may have replaced sys.stdout with its own file: write to ours.
-    sys.stdin = open(0, closefd=False)  # noqa: SIM115
-    sys.stdout = open(1, "w", closefd=False, errors="backslashreplace")  # noqa: SIM115
-    sys.stderr = open(2, "w", closefd=False, errors="backslashreplace", buffering=1)  # noqa: SIM115
+    sys.stdin = open(0, closefd=False)
+    sys.stdout = open(1, "w", closefd=False, errors="backslashreplace")
+    sys.stderr = open(2, "w", closefd=False, errors="backslashreplace", buffering=1)
     # A crash's Python traceback goes to the captured output (pytest's faulthandler
     # would write it to the terminal), and from there into the check's detail.
     faulthandler.enable(sys.stderr)

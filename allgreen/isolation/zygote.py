@@ -28,6 +28,7 @@ from allgreen.isolation import wire, worker
 from allgreen.loader import LoadedConfig, load_config
 
 _PID = struct.Struct("!q")
+_MAIN = "from allgreen.isolation.zygote import main; main()"
 #: How long a fresh interpreter may take to import the config.
 START_TIMEOUT = 60.0
 
@@ -122,9 +123,8 @@ class Zygote:
                     os._exit(code)
         else:
             env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
-            code = "from allgreen.isolation.zygote import main; main()"
             self._process = subprocess.Popen(
-                [sys.executable, "-c", code, str(zygote_end.fileno()), str(config.path)],
+                [sys.executable, "-c", _MAIN, str(zygote_end.fileno()), str(config.path)],
                 pass_fds=(zygote_end.fileno(),),
                 env=env,
                 stdin=subprocess.DEVNULL,
