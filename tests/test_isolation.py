@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 from pathlib import Path
 
@@ -9,9 +11,14 @@ import psutil
 import pytest
 
 from allgreen.engine import RunOptions, run_config
-from allgreen.execution import CheckCall, default_executor
+from allgreen.execution import CheckCall, IsolationWarning, ThreadExecutor, default_executor
 from allgreen.isolation import ProcessExecutor
-from allgreen.isolation.messages import CAPTURED_OUTPUT, MEMORY_EXCEEDED, TIMED_OUT_KILLED
+from allgreen.isolation.messages import (
+    CAPTURED_OUTPUT,
+    LEFT_PROCESSES,
+    MEMORY_EXCEEDED,
+    TIMED_OUT_KILLED,
+)
 from allgreen.loader import LoadedConfig, load_config
 from pytest_allgreen.settings import BAD_MEMORY
 
@@ -274,3 +281,33 @@ def test_run__serves_concurrent_runs_from_a_threaded_host(tmp_path: Path) -> Non
             thread.join()
     assert results == [["passed:None", "passed:None", "error:None", "passed:7"]] * 4
     assert psutil.Process().children(recursive=True) == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="child subreapers are Linux-only")
+def test_run__catches_a_grandchild_the_check_daemonised(tmp_path: Path) -> None:
+    marker = f"allgreen-daemon-{os.getpid()}"
+    config = write_config(
+        tmp_path,
+        "import subprocess, sys\nfrom allgreen import check\n"
+        "@check('daemonises')\ndef daemonises():\n"
+        "    sleeper = f'{sys.executable} -c \"import time; time.sleep(60)\"'\n"
+        f"    subprocess.run(sleeper + ' {marker} &', shell=True, check=True)\n",
+    )
+    with ProcessExecutor(config) as executor:
+        (outcome,) = executor.run(calls(config))
+    assert (outcome.status, outcome.message) == ("error", LEFT_PROCESSES)
+    alive = [p for p in psutil.process_iter(["cmdline"]) if marker in (p.info["cmdline"] or [])]
+    assert alive == []
+
+
+def test_default_executor__says_when_it_falls_back_to_soft_limits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delattr(os, "fork")
+    config = write_config(tmp_path, "from allgreen import check\n")
+    with pytest.warns(IsolationWarning, match="soft time limits"):
+        executor = default_executor(config)
+    try:
+        assert isinstance(executor, ThreadExecutor)
+    finally:
+        executor.close()

@@ -19,6 +19,9 @@ from allgreen.dsl import CheckSpec
 from allgreen.outcome import CheckOutcome
 
 _HEADER = struct.Struct("!I")
+# A write to a dead worker must be an error here, not a SIGPIPE for a host
+# that restored the default action (Python ignores it, embedders may not).
+_NO_SIGPIPE = getattr(socket, "MSG_NOSIGNAL", 0)
 
 
 class ConnectionClosed(EOFError):
@@ -28,7 +31,7 @@ class ConnectionClosed(EOFError):
 def send(sock: socket.socket, message: object) -> None:
     """Write one message as a frame."""
     payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    sock.sendall(_HEADER.pack(len(payload)) + payload)
+    sock.sendall(_HEADER.pack(len(payload)) + payload, _NO_SIGPIPE)
 
 
 def _read_exactly(sock: socket.socket, size: int) -> bytes:
