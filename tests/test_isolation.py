@@ -311,3 +311,24 @@ def test_default_executor__says_when_it_falls_back_to_soft_limits(
         assert isinstance(executor, ThreadExecutor)
     finally:
         executor.close()
+
+
+def test_run__a_quick_check_turned_slow_does_not_hold_up_the_others(tmp_path: Path) -> None:
+    flag = tmp_path / "hang"
+    checks = "".join(f"@check('quick {n}')\ndef quick_{n}():\n    return {n}\n" for n in range(6))
+    config = write_config(
+        tmp_path,
+        "import pathlib, time\nfrom allgreen import check\n"
+        f"{checks}"
+        "@check('turns slow')\ndef turns_slow():\n"
+        f"    if pathlib.Path({str(flag)!r}).exists():\n        time.sleep(60)\n",
+    )
+    with ProcessExecutor(config) as executor:
+        first = executor.run(calls(config, timeout=0.5))
+        flag.touch()
+        second = executor.run(calls(config, timeout=0.5))
+    assert [o.status for o in first] == ["passed"] * 7
+    assert [o.observed_value for o in second[:6]] == list(range(6))
+    assert [o.status for o in second] == ["passed"] * 6 + ["error"]
+    assert second[6].message == TIMED_OUT_KILLED.format(limit=0.5)
+    assert psutil.Process().children(recursive=True) == []

@@ -63,6 +63,19 @@ def receive(sock: socket.socket) -> Any:
     return pickle.loads(payload)
 
 
+def take_frames(buffer: bytearray) -> list[Any]:
+    """Remove every complete frame from the start of ``buffer``; return their messages."""
+    messages = []
+    while len(buffer) >= _HEADER.size:
+        (size,) = _HEADER.unpack_from(buffer)
+        end = _HEADER.size + size
+        if len(buffer) < end:
+            break
+        messages.append(pickle.loads(buffer[_HEADER.size : end]))
+        del buffer[:end]
+    return messages
+
+
 def outcome_to_wire(outcome: CheckOutcome, spec: CheckSpec) -> dict[str, Any]:
     """Return ``outcome`` as plain data, its longrepr in pytest's serialised form."""
     report = None

@@ -156,13 +156,14 @@ def run_one(spec: CheckSpec, kwargs: dict[str, Any], memory_limit: int | None) -
 
 
 def serve(sock: socket.socket, lookup: Callable[[str], CheckSpec]) -> None:
-    """Run the checks asked for on ``sock`` one after another until told to stop."""
+    """Run the batches of checks asked for on ``sock``, one reply per check, until told to stop."""
     while True:
         try:
-            check_id, memory_limit = wire.receive(sock)
+            batch = wire.receive(sock)
         except (wire.ConnectionClosed, OSError):
             return
-        reply = run_one(lookup(check_id), {}, memory_limit)
-        wire.send(sock, reply)
-        if reply[1]:
-            return
+        for check_id, memory_limit in batch:
+            reply = run_one(lookup(check_id), {}, memory_limit)
+            wire.send(sock, reply)
+            if reply[1]:  # the parent gives the rest of the batch to another worker
+                return
