@@ -17,7 +17,13 @@ from allgreen.conditions import skip_reason
 from allgreen.dsl import CheckSpec
 from allgreen.environment import resolve_environment
 from allgreen.errors import ConditionError
-from allgreen.execution import CheckCall, Executor, default_executor, resolve_timeout
+from allgreen.execution import (
+    CheckCall,
+    Executor,
+    default_executor,
+    resolve_memory_limit,
+    resolve_timeout,
+)
 from allgreen.fixtures import FixtureResolver
 from allgreen.loader import LoadedConfig
 from allgreen.outcome import CheckOutcome, outcome_from_exception
@@ -32,6 +38,8 @@ class RunOptions:
     app_name: str | None = None
     #: default limit in seconds for checks without ``timeout=``.
     timeout: float | None = None
+    #: default memory limit in bytes for checks without ``memory_limit=``.
+    memory_limit: int | None = None
     #: run only checks carrying this tag.
     tag: str | None = None
     #: ids of checks to leave out.
@@ -85,7 +93,9 @@ def run_config(
                 except Exception as exc:
                     outcomes[spec.id] = outcome_from_exception(exc, spec, 0.0, style="short")
                     continue
-            calls.append(CheckCall(spec, kwargs, resolve_timeout(spec, options.timeout)))
+            timeout = resolve_timeout(spec, options.timeout)
+            memory_limit = resolve_memory_limit(spec, options.memory_limit)
+            calls.append(CheckCall(spec, kwargs, timeout, memory_limit))
         own_executor = executor is None
         runner = executor or default_executor(config)
         try:

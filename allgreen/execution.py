@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import concurrent.futures
 import os
+import sys
 import time
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -29,6 +31,8 @@ class CheckCall:
     kwargs: dict[str, Any] = field(default_factory=dict)
     #: seconds; 0 means no limit.
     timeout: float = DEFAULT_TIMEOUT
+    #: bytes the check may allocate before it is stopped; ``None`` for no limit.
+    memory_limit: int | None = None
 
 
 def resolve_timeout(spec: CheckSpec, default: float | None = None) -> float:
@@ -36,6 +40,11 @@ def resolve_timeout(spec: CheckSpec, default: float | None = None) -> float:
     if spec.timeout is not None:
         return spec.timeout
     return DEFAULT_TIMEOUT if default is None else default
+
+
+def resolve_memory_limit(spec: CheckSpec, default: int | None = None) -> int | None:
+    """Return the memory limit of ``spec``: its own ``memory_limit=``, else ``default``."""
+    return spec.memory_limit if spec.memory_limit is not None else default
 
 
 class Executor(Protocol):
@@ -87,7 +96,19 @@ class ThreadExecutor:
 def default_executor(config: LoadedConfig | None = None) -> Executor:
     """Return the executor to run the checks of ``config`` with when none is given.
 
-    Long-lived callers (the web endpoint) keep one per loaded config and close
-    it when the config reloads.
+    On Linux and macOS that is a :class:`~allgreen.isolation.ProcessExecutor`
+    (hard limits). Elsewhere a warning says, once per caller, that checks fall
+    back to soft limits in threads. Long-lived callers (the web endpoint) keep
+    one per loaded config and close it when the config reloads.
     """
+    from allgreen.isolation import ProcessExecutor, isolation_supported
+    from allgreen.isolation.messages import NO_ISOLATION
+
+    if isolation_supported():
+        return ProcessExecutor(config)
+    warnings.warn(NO_ISOLATION.format(platform=sys.platform), IsolationWarning, stacklevel=2)
     return ThreadExecutor()
+
+
+class IsolationWarning(RuntimeWarning):
+    """Checks cannot run in worker processes here; their limits are soft."""

@@ -11,7 +11,7 @@ from _pytest._code.code import ExceptionInfo, TerminalRepr
 from allgreen.conditions import skip_reason
 from allgreen.dsl import CheckSpec
 from allgreen.errors import ConfigError
-from allgreen.execution import CheckCall, Executor, resolve_timeout
+from allgreen.execution import CheckCall, Executor, resolve_memory_limit, resolve_timeout
 from allgreen.loader import load_config
 from allgreen.outcome import CheckOutcome
 from pytest_allgreen.settings import Settings
@@ -81,7 +81,9 @@ class CheckItem(pytest.Function):
 
     def runtest(self) -> None:
         kwargs = {name: self.funcargs[name] for name in self._fixtureinfo.argnames}
-        call = CheckCall(self.spec, kwargs, resolve_timeout(self.spec, self.settings.timeout))
+        timeout = resolve_timeout(self.spec, self.settings.timeout)
+        memory_limit = resolve_memory_limit(self.spec, self.settings.memory_limit)
+        call = CheckCall(self.spec, kwargs, timeout, memory_limit)
         self.outcome = self.executor.run([call])[0]
         if self.outcome.status == "skipped":
             pytest.skip(self.outcome.skip_reason or "skipped")

@@ -15,7 +15,7 @@ import pytest
 from _pytest.pathlib import fnmatch_ex
 
 from allgreen.errors import ConfigError
-from allgreen.execution import Executor, ThreadExecutor
+from allgreen.execution import Executor, default_executor
 from allgreen.loader import CANDIDATES, find_config
 from allgreen.outcome import CheckOutcome, Status
 from allgreen.report import CheckResult, Report, utc_now
@@ -62,7 +62,9 @@ class AllgreenSession:
         self.config = config
         self.settings = Settings.from_config(config)
         config.stash[SETTINGS_KEY] = self.settings
-        config.stash[EXECUTOR_KEY] = ThreadExecutor()
+        # No config: items run one at a time, each forked from this process so
+        # that it inherits pytest's fixture values and assertion settings (-v).
+        config.stash[EXECUTOR_KEY] = default_executor()
         self.results: dict[str, CheckResult] = {}
         self.order: list[str] = []
         self.config_errors: list[str] = []
