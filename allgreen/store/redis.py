@@ -27,14 +27,16 @@ UNREACHABLE = "cannot use the allgreen store {url}: {error}; check that Redis is
 #: Prefix of every key, unless the URL says ``?prefix=...``.
 DEFAULT_PREFIX = "allgreen:"
 
-# KEYS[1] the window's counter; ARGV: limit, window end (epoch seconds).
+# KEYS[1] the window's counter; ARGV: limit, seconds the counter lives.
+# A lifetime of one window (not an absolute end) means a host with a skewed
+# clock, or a test travelling in time, never sets an expiry in the past.
 _ADMIT = """
 local used = tonumber(redis.call('GET', KEYS[1]) or '0')
 if used >= tonumber(ARGV[1]) then
     return {0, used}
 end
 used = redis.call('INCR', KEYS[1])
-redis.call('EXPIREAT', KEYS[1], tonumber(ARGV[2]) + 60)
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2]))
 return {1, used}
 """
 
@@ -80,7 +82,8 @@ class RedisStore(Store):
         start, end = limit.window(now)
         key = self._key(namespace, check_id, "runs", limit.period, int(start.timestamp()))
         try:
-            allowed, used = self._admit(keys=[key], args=[limit.times, int(end.timestamp())])
+            ttl = int((end - start).total_seconds()) + 60
+            allowed, used = self._admit(keys=[key], args=[limit.times, ttl])
         except self._errors as exc:
             raise self._fail(exc) from exc
         return Admission(bool(allowed), int(used), start, end)
