@@ -108,11 +108,11 @@ def run_config(
             if own_executor:
                 runner.close()
         results = [
-            scheduler.result_for(spec, outcomes[spec.id], decisions.get(spec.id))
-            for spec in specs
+            scheduler.result_for(spec, outcomes[spec.id], decisions.get(spec.id)) for spec in specs
         ]
         scheduler.finish(
-            (spec, result, decisions.get(spec.id)) for spec, result in zip(specs, results)
+            (spec, result, decisions.get(spec.id))
+            for spec, result in zip(specs, results, strict=True)
         )
     return Report.build(
         results,

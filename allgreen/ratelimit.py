@@ -71,7 +71,7 @@ class RateLimit:
 
 
 def parse_rate(text: object) -> RateLimit:
-    """Parse ``"2 times per day"``, ``"1 time per hour"``, ``"once per week"``, ``"twice per minute"``.
+    """Parse a rate such as ``"2 times per day"``, ``"once per week"`` or ``"twice per hour"``.
 
     :raises ValueError: with a message listing the accepted forms.
     """

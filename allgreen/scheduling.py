@@ -163,7 +163,9 @@ class Scheduler:
             reason = NOT_RECORDED_YET.format(
                 used=admission.used, limit=limit, period=limit.period, next_run=isoformat(next_run)
             )
-            return Decision(False, now, next_run, outcome=CheckOutcome("skipped", skip_reason=reason))
+            return Decision(
+                False, now, next_run, outcome=CheckOutcome("skipped", skip_reason=reason)
+            )
         return Decision(False, now, next_run, cached=stored, outcome=cached_outcome(stored))
 
     # -- after the run -------------------------------------------------------

@@ -18,7 +18,6 @@ from allgreen.report import isoformat
 from allgreen.scheduling import Decision, Scheduler
 from pytest_allgreen.settings import Settings
 
-
 CACHED_NOTE = "{message} [cached by run=: ran at {last_run}, next run at {next_run}]"
 
 

@@ -49,6 +49,14 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         del config.stash[SESSION_KEY]
 
 
+_LETTERS_AND_WORDS = {
+    "passed": (".", "PASSED"),
+    "failed": ("F", "FAILED"),
+    "error": ("E", "ERROR"),
+    "skipped": ("s", "SKIPPED"),
+}
+
+
 def _skip_reason(report: pytest.TestReport) -> str | None:
     if isinstance(report.longrepr, tuple):
         return str(report.longrepr[2]).removeprefix("Skipped: ")
@@ -190,8 +198,7 @@ class AllgreenSession:
         status = getattr(report, "allgreen_status", None)
         if status is None or report.when != "call":
             return None
-        letter, word = {"passed": (".", "PASSED"), "failed": ("F", "FAILED"),
-                        "error": ("E", "ERROR"), "skipped": ("s", "SKIPPED")}[status]
+        letter, word = _LETTERS_AND_WORDS[status]
         if getattr(report, "allgreen_cached", False):
             return status, letter, f"{word} (cached)"
         if status == "error":

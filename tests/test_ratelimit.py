@@ -67,7 +67,7 @@ MALFORMED = [
     "once per",
     "twice per hour please",
     "+2 times per day",
-    "２ times per day",
+    "\uff12 times per day",  # a full-width digit
 ]
 
 

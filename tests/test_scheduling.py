@@ -81,7 +81,11 @@ def test_cached__a_limited_check_shows_its_last_result_until_its_next_window(
     cached = checks.run().checks[0]
 
     assert checks.calls == 2
-    assert (first.status, first.cached, first.last_run_at) == ("passed", False, "2024-06-05T10:00:00.000Z")
+    assert (first.status, first.cached, first.last_run_at) == (
+        "passed",
+        False,
+        "2024-06-05T10:00:00.000Z",
+    )
     # One run left in the hour: it may run at the next request.
     assert first.next_run_at == "2024-06-05T10:00:00.000Z"
     assert (second.cached, second.next_run_at) == (False, "2024-06-05T11:00:00.000Z")
@@ -97,7 +101,12 @@ def test_cached__a_limited_check_shows_its_last_result_until_its_next_window(
 @pytest.mark.parametrize(
     ("run", "first", "same_window", "next_window"),
     [
-        ("once per minute", "2024-06-05 10:15:00", "2024-06-05 10:15:59.999", "2024-06-05 10:16:00"),
+        (
+            "once per minute",
+            "2024-06-05 10:15:00",
+            "2024-06-05 10:15:59.999",
+            "2024-06-05 10:16:00",
+        ),
         ("once per hour", "2024-06-05 10:00:00", "2024-06-05 10:59:59", "2024-06-05 11:00:00"),
         ("once per day", "2024-06-05 00:00:00", "2024-06-05 23:59:59", "2024-06-06 00:00:00"),
         # Wednesday to Sunday night is one week; Monday starts the next.
@@ -135,12 +144,20 @@ def test_cached_failure__keeps_the_page_red_until_its_next_slot(runs, time_machi
     report = checks.run()
     export = report.checks[0]
     assert (report.status, report.http_status) == ("fail", 503)
-    assert (export.status, export.cached, export.message) == ("failed", True, "the export is missing")
+    assert (export.status, export.cached, export.message) == (
+        "failed",
+        True,
+        "the export is missing",
+    )
     assert "the export is missing" in (export.detail or "")
 
     time_machine.move_to(at("2024-06-06 00:00:01"), tick=False)
     report = checks.run()
-    assert (report.status, report.checks[0].status, report.checks[0].cached) == ("pass", "passed", False)
+    assert (report.status, report.checks[0].status, report.checks[0].cached) == (
+        "pass",
+        "passed",
+        False,
+    )
 
 
 def test_cached_failure__of_a_non_critical_check_is_a_warning(runs, time_machine) -> None:
@@ -223,7 +240,9 @@ def test_pending__runs_used_elsewhere_without_a_result_are_a_skip_not_a_failure(
     checks = runs("once per hour")
     time_machine.move_to(at("2024-06-05 08:00:00"), tick=False)
     # Another process took the hour's run and has not saved its result yet.
-    checks.store.admit(namespace(None, "development"), "export", RateLimit(1, "hour"), at("2024-06-05 08:00"))
+    checks.store.admit(
+        namespace(None, "development"), "export", RateLimit(1, "hour"), at("2024-06-05 08:00")
+    )
     report = checks.run()
     export = report.checks[0]
     assert export.status == "skipped"

@@ -60,9 +60,7 @@ class Store(abc.ABC):
     url: str = ""
 
     @abc.abstractmethod
-    def admit(
-        self, namespace: str, check_id: str, limit: RateLimit, now: dt.datetime
-    ) -> Admission:
+    def admit(self, namespace: str, check_id: str, limit: RateLimit, now: dt.datetime) -> Admission:
         """Count a run of ``check_id`` in the window of ``now`` if ``limit`` allows it.
 
         Atomic across every process and host sharing the store: of concurrent

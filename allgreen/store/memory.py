@@ -25,9 +25,7 @@ class MemoryStore(Store):
         self._last: dict[_Key, dict[str, Any]] = {}
         self._history: dict[_Key, collections.deque[dict[str, Any]]] = {}
 
-    def admit(
-        self, namespace: str, check_id: str, limit: RateLimit, now: dt.datetime
-    ) -> Admission:
+    def admit(self, namespace: str, check_id: str, limit: RateLimit, now: dt.datetime) -> Admission:
         start, end = limit.window(now)
         key = (namespace, check_id)
         with self._lock:

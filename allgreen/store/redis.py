@@ -20,9 +20,7 @@ from allgreen.store.base import HISTORY_LENGTH, Admission, Store, StoreError, hi
 if TYPE_CHECKING:
     import redis as redis_lib
 
-MISSING_EXTRA = (
-    "the Redis store needs the 'redis' package: pip install 'pytest-allgreen[redis]'"
-)
+MISSING_EXTRA = "the Redis store needs the 'redis' package: pip install 'pytest-allgreen[redis]'"
 UNREACHABLE = "cannot use the allgreen store {url}: {error}; check that Redis is running there"
 #: Prefix of every key, unless the URL says ``?prefix=...``.
 DEFAULT_PREFIX = "allgreen:"
@@ -76,9 +74,7 @@ class RedisStore(Store):
     def _fail(self, exc: BaseException) -> StoreError:
         return StoreError(UNREACHABLE.format(url=self.url, error=exc))
 
-    def admit(
-        self, namespace: str, check_id: str, limit: RateLimit, now: dt.datetime
-    ) -> Admission:
+    def admit(self, namespace: str, check_id: str, limit: RateLimit, now: dt.datetime) -> Admission:
         start, end = limit.window(now)
         key = self._key(namespace, check_id, "runs", limit.period, int(start.timestamp()))
         try:
@@ -98,7 +94,9 @@ class RedisStore(Store):
             with self.client.pipeline(transaction=True) as pipe:
                 for check_id, result in results.items():
                     history = self._key(namespace, check_id, "history")
-                    pipe.set(self._key(namespace, check_id, "last"), json.dumps(result, default=str))
+                    pipe.set(
+                        self._key(namespace, check_id, "last"), json.dumps(result, default=str)
+                    )
                     pipe.rpush(history, json.dumps(history_entry(result), default=str))
                     pipe.ltrim(history, -HISTORY_LENGTH, -1)
                 pipe.execute()

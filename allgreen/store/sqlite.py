@@ -126,9 +126,7 @@ class SQLiteStore(Store):
 
     # -- the interface -----------------------------------------------------
 
-    def admit(
-        self, namespace: str, check_id: str, limit: RateLimit, now: dt.datetime
-    ) -> Admission:
+    def admit(self, namespace: str, check_id: str, limit: RateLimit, now: dt.datetime) -> Admission:
         start, end = limit.window(now)
         window = int(start.timestamp())
         with self._write() as conn:

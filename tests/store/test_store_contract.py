@@ -50,7 +50,9 @@ def result(status: str = "passed", when: str = "2024-06-05T12:00:00.000Z", **ext
 
 def test_admit__allows_n_runs_per_window_then_refuses(store: Store) -> None:
     limit = RateLimit(2, "hour")
-    answers = [store.admit("app:prod", "db", limit, NOON + dt.timedelta(minutes=i)) for i in range(3)]
+    answers = [
+        store.admit("app:prod", "db", limit, NOON + dt.timedelta(minutes=i)) for i in range(3)
+    ]
     assert [(a.allowed, a.used) for a in answers] == [(True, 1), (True, 2), (False, 2)]
     assert answers[2].window_start == NOON
     assert answers[2].window_end == NOON + dt.timedelta(hours=1)
@@ -96,7 +98,11 @@ def test_record__keeps_the_last_full_result(store: Store) -> None:
     store.record("ns", "db", result("failed", detail="assert 1 == 2", observed_value=3))
     last = store.last_result("ns", "db")
     assert last is not None
-    assert (last["status"], last["detail"], last["observed_value"]) == ("failed", "assert 1 == 2", 3)
+    assert (last["status"], last["detail"], last["observed_value"]) == (
+        "failed",
+        "assert 1 == 2",
+        3,
+    )
 
 
 def test_history__keeps_the_last_50_oldest_first(store: Store) -> None:
