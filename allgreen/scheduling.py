@@ -203,8 +203,9 @@ class Scheduler:
         try:
             self.store.record_many(self.namespace, ran)
             if history:
+                found = self.store.histories(self.namespace, [spec.id for spec, _, _ in results])
                 for spec, result, _ in results:
-                    result.history = self.store.history(self.namespace, spec.id)
+                    result.history = found[spec.id]
         except StoreError as exc:
             # The run's results stand; only their memory is lost.
             log.warning("could not record results: %s", exc)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import abc
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,6 +89,12 @@ class Store(abc.ABC):
 
         Each is ``{"status", "started_at", "duration_ms", "message"}``.
         """
+
+    def histories(
+        self, namespace: str, check_ids: Iterable[str], limit: int = HISTORY_LENGTH
+    ) -> dict[str, list[dict[str, Any]]]:
+        """Return :meth:`history` for several checks; stores may read them in one trip."""
+        return {check_id: self.history(namespace, check_id, limit) for check_id in check_ids}
 
     def close(self) -> None:  # noqa: B027 - stores without resources need nothing here
         """Release connections; the store is not used afterwards."""

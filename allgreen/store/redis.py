@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import urllib.parse
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from allgreen.ratelimit import RateLimit
@@ -119,7 +120,26 @@ class RedisStore(Store):
             raw = self.client.lrange(self._key(namespace, check_id, "history"), -limit, -1)
         except self._errors as exc:
             raise self._fail(exc) from exc
-        return [json.loads(item) for item in raw]
+        entries: list[dict[str, Any]] = json.loads(b"[" + b",".join(raw) + b"]")
+        return entries
+
+    def histories(
+        self, namespace: str, check_ids: Iterable[str], limit: int = HISTORY_LENGTH
+    ) -> dict[str, list[dict[str, Any]]]:
+        check_ids = list(check_ids)
+        if limit <= 0:
+            return {check_id: [] for check_id in check_ids}
+        try:
+            with self.client.pipeline(transaction=False) as pipe:
+                for check_id in check_ids:
+                    pipe.lrange(self._key(namespace, check_id, "history"), -limit, -1)
+                replies = pipe.execute()
+        except self._errors as exc:
+            raise self._fail(exc) from exc
+        return {
+            check_id: json.loads(b"[" + b",".join(raw) + b"]")
+            for check_id, raw in zip(check_ids, replies, strict=True)
+        }
 
     def close(self) -> None:
         if self._owns_client:

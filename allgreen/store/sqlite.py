@@ -15,6 +15,7 @@ import json
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -84,8 +85,7 @@ class SQLiteStore(Store):
             conn = sqlite3.connect(
                 self.path, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
             )
-            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-                conn.execute("PRAGMA journal_mode=WAL")
+            _enable_wal(conn)
             # NORMAL is safe against a killed process in WAL mode; only power loss
             # can drop the latest commits, and never corrupts the file.
             conn.execute("PRAGMA synchronous=NORMAL")
@@ -185,7 +185,27 @@ class SQLiteStore(Store):
                 " ORDER BY id DESC LIMIT ?",
                 (namespace, check_id, max(0, limit)),
             ).fetchall()
-        return [json.loads(row[0]) for row in reversed(rows)]
+        # One decode for the whole list: a page shows 50 entries for every check.
+        entries: list[dict[str, Any]] = json.loads(
+            "[" + ",".join(row[0] for row in reversed(rows)) + "]"
+        )
+        return entries
+
+
+def _enable_wal(conn: sqlite3.Connection) -> None:
+    """Switch the file to WAL mode once, waiting while another process does the same."""
+    # Changing the journal mode does not wait on the busy timeout: when several
+    # processes open a new file at once, the losers retry until one has switched it.
+    deadline = time.monotonic() + BUSY_TIMEOUT
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)
 
 
 @contextlib.contextmanager

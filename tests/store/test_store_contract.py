@@ -123,3 +123,14 @@ def test_history__is_per_check_and_namespace(store: Store) -> None:
     assert [h["status"] for h in store.history("a:prod", "cache")] == ["failed"]
     assert [h["status"] for h in store.history("b:prod", "db")] == ["error"]
     assert store.history("c:prod", "db") == []
+
+
+def test_histories__reads_several_checks_at_once(store: Store) -> None:
+    store.record_many("ns", {"db": result("passed"), "cache": result("failed")})
+    found = store.histories("ns", ["db", "cache", "never"])
+    assert found == {
+        "db": store.history("ns", "db"),
+        "cache": store.history("ns", "cache"),
+        "never": [],
+    }
+    assert [h["status"] for h in found["cache"]] == ["failed"]

@@ -27,7 +27,7 @@ WORKER = textwrap.dedent(
     sys.stdin.readline()
     report = run_config(config, RunOptions(store=sys.argv[2], app_name="race"))
     check = report.checks[0].to_dict()
-    print(json.dumps({key: check[key] for key in ("status", "cached", "skip_reason")}))
+    print(json.dumps({key: check[key] for key in ("status", "cached", "skip_reason", "message")}))
     """
 )
 
