@@ -74,6 +74,10 @@ def main() -> None:
             baseline = baseline or run_ms
             print(f"{name:<8} {admit_ms:>11.3f} {run_ms:>15.3f} {run_ms / baseline:>16.2f}")
         executor.close()
+        if "redis" in stores:  # leave the server as it was
+            client = stores["redis"].client  # type: ignore[attr-defined]
+            for key in client.scan_iter(match=f"{stores['redis'].prefix}*"):  # type: ignore[attr-defined]
+                client.delete(key)
         for store in stores.values():
             store.close()
 
