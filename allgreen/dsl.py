@@ -18,6 +18,7 @@ from typing import Any, NoReturn, TypeVar
 
 from allgreen import errors
 from allgreen.errors import ConfigError
+from allgreen.ratelimit import RateLimit, parse_rate
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,6 +51,8 @@ class CheckSpec:
     tags: tuple[str, ...] = ()
     critical: bool = True
     memory_limit: int | None = None
+    #: ``run=`` parsed; ``None`` when the check may run at every request.
+    rate_limit: RateLimit | None = None
 
     @property
     def is_async(self) -> bool:
@@ -222,8 +225,12 @@ def check(
         for option, value in (("if_", if_), ("unless", unless)):
             if value is not None and not isinstance(value, bool) and not callable(value):
                 site.fail(option, value, "give a bool or a function taking no arguments")
-        if run is not None and (not isinstance(run, str)):
-            site.fail("run", run, "write a rate such as '2 times per day'")
+        rate_limit = None
+        if run is not None:
+            try:
+                rate_limit = parse_rate(run)
+            except ValueError as exc:
+                site.fail("run", run, str(exc))
         if not isinstance(critical, bool):
             site.fail("critical", critical, "give True or False")
         tag_names = (tags,) if isinstance(tags, str) else tuple(tags)
@@ -254,6 +261,7 @@ def check(
             tags=tag_names,
             critical=critical,
             memory_limit=memory,
+            rate_limit=rate_limit,
         )
         _active_registry.add(spec)
         func.__allgreen_check__ = spec  # type: ignore[attr-defined]

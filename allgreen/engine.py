@@ -27,7 +27,8 @@ from allgreen.execution import (
 from allgreen.fixtures import FixtureResolver
 from allgreen.loader import LoadedConfig
 from allgreen.outcome import CheckOutcome, outcome_from_exception
-from allgreen.report import CheckResult, Report, utc_now
+from allgreen.report import Report, utc_now
+from allgreen.scheduling import Decision, Scheduler
 
 
 @dataclass
@@ -75,7 +76,15 @@ def run_config(
     specs = select(config.checks, options)
     outcomes: dict[str, CheckOutcome] = {}
     calls: list[CheckCall] = []
-    with contextlib.ExitStack() as stack:
+    decisions: dict[str, Decision] = {}
+    scheduler = Scheduler.open(
+        options.store,
+        config_path=config.path,
+        app_name=options.app_name,
+        environment=environment,
+        fresh=options.fresh,
+    )
+    with scheduler, contextlib.ExitStack() as stack:
         for spec in specs:
             try:
                 reason = skip_reason(spec, environment)
@@ -84,6 +93,10 @@ def run_config(
                 continue
             if reason is not None:
                 outcomes[spec.id] = CheckOutcome("skipped", skip_reason=reason)
+                continue
+            decision = decisions[spec.id] = scheduler.decide(spec)
+            if decision.outcome is not None:  # rate-limited: its last result stands in
+                outcomes[spec.id] = decision.outcome
                 continue
             kwargs = {}
             if spec.argnames:
@@ -104,7 +117,13 @@ def run_config(
         finally:
             if own_executor:
                 runner.close()
-    results = [CheckResult.from_outcome(spec, outcomes[spec.id]) for spec in specs]
+        results = [
+            scheduler.result_for(spec, outcomes[spec.id], decisions.get(spec.id)) for spec in specs
+        ]
+        scheduler.finish(
+            (spec, result, decisions.get(spec.id))
+            for spec, result in zip(specs, results, strict=True)
+        )
     return Report.build(
         results,
         environment=environment,

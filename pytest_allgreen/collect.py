@@ -14,7 +14,11 @@ from allgreen.errors import ConfigError
 from allgreen.execution import CheckCall, Executor, resolve_memory_limit, resolve_timeout
 from allgreen.loader import load_config
 from allgreen.outcome import CheckOutcome
+from allgreen.report import isoformat
+from allgreen.scheduling import Decision, Scheduler
 from pytest_allgreen.settings import Settings
+
+CACHED_NOTE = "{message} [cached by run=: ran at {last_run}, next run at {next_run}]"
 
 
 class CheckProblem(Exception):
@@ -58,6 +62,8 @@ class CheckItem(pytest.Function):
         super().__init__(**kwargs)
         self.spec = spec
         self.outcome: CheckOutcome | None = None
+        #: what the rate limit decided for this run; ``None`` until runtest.
+        self.decision: Decision | None = None
         self.extra_keyword_matches.update(spec.tags)
 
     @property
@@ -72,6 +78,12 @@ class CheckItem(pytest.Function):
 
         return self.config.stash[EXECUTOR_KEY]
 
+    @property
+    def scheduler(self) -> Scheduler:
+        from pytest_allgreen.plugin import SESSION_KEY
+
+        return self.config.stash[SESSION_KEY].scheduler_for(self.path)
+
     def setup(self) -> None:
         # Conditions are evaluated before fixtures: a skipped check sets nothing up.
         reason = skip_reason(self.spec, self.settings.environment)
@@ -80,6 +92,9 @@ class CheckItem(pytest.Function):
         super().setup()
 
     def runtest(self) -> None:
+        self.decision = self.scheduler.decide(self.spec)
+        if self.decision.outcome is not None:
+            return self._replay(self.decision.outcome)
         kwargs = {name: self.funcargs[name] for name in self._fixtureinfo.argnames}
         timeout = resolve_timeout(self.spec, self.settings.timeout)
         memory_limit = resolve_memory_limit(self.spec, self.settings.memory_limit)
@@ -90,10 +105,26 @@ class CheckItem(pytest.Function):
         if self.outcome.status in ("failed", "error"):
             raise CheckProblem(self.outcome)
 
+    def _replay(self, outcome: CheckOutcome) -> None:
+        """Report what ``run=`` put in place of a run: the last result keeps its outcome."""
+        self.outcome = outcome
+        if outcome.status == "skipped":
+            pytest.skip(outcome.skip_reason or "skipped")
+        if outcome.status in ("failed", "error"):
+            raise CheckProblem(outcome)
+
     def repr_failure(self, excinfo: ExceptionInfo[BaseException]) -> str | TerminalRepr:  # type: ignore[override]
         if isinstance(excinfo.value, CheckProblem):
             outcome = excinfo.value.outcome
-            return outcome.longrepr or outcome.detail or outcome.message or outcome.status
+            text = outcome.longrepr or outcome.detail or outcome.message or outcome.status
+            if self.decision is not None and self.decision.cached is not None:
+                note = CACHED_NOTE.format(
+                    message=outcome.message or outcome.status,
+                    last_run=self.decision.cached.get("started_at"),
+                    next_run=isoformat(self.decision.next_run_at),
+                )
+                return f"{note}\n\n{text}"
+            return text
         return super().repr_failure(excinfo)
 
     def reportinfo(self) -> tuple[Any, int, str]:

@@ -19,6 +19,7 @@ from allgreen.execution import Executor, default_executor
 from allgreen.loader import CANDIDATES, find_config
 from allgreen.outcome import CheckOutcome, Status
 from allgreen.report import CheckResult, Report, utc_now
+from allgreen.scheduling import Scheduler
 from pytest_allgreen.collect import AllgoodFile, CheckItem
 from pytest_allgreen.settings import Settings, add_options
 
@@ -49,6 +50,14 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         del config.stash[SESSION_KEY]
 
 
+_LETTERS_AND_WORDS = {
+    "passed": (".", "PASSED"),
+    "failed": ("F", "FAILED"),
+    "error": ("E", "ERROR"),
+    "skipped": ("s", "SKIPPED"),
+}
+
+
 def _skip_reason(report: pytest.TestReport) -> str | None:
     if isinstance(report.longrepr, tuple):
         return str(report.longrepr[2]).removeprefix("Skipped: ")
@@ -68,6 +77,7 @@ class AllgreenSession:
         self.results: dict[str, CheckResult] = {}
         self.order: list[str] = []
         self.config_errors: list[str] = []
+        self.schedulers: dict[Path, Scheduler] = {}
         self.started_at = utc_now()
         self.started = time.perf_counter()
         self.discovered = self._discover(config)
@@ -88,6 +98,22 @@ class AllgreenSession:
 
     def close(self) -> None:
         self.config.stash[EXECUTOR_KEY].close()
+        for scheduler in self.schedulers.values():
+            scheduler.close()
+
+    def scheduler_for(self, config_path: Path) -> Scheduler:
+        """Return the rate limits and store of the config at ``config_path``, opened once."""
+        scheduler = self.schedulers.get(config_path)
+        if scheduler is None:
+            scheduler = self.schedulers[config_path] = Scheduler.open(
+                self.settings.store,
+                config_path=config_path,
+                app_name=None,
+                environment=self.settings.environment,
+                fresh=self.settings.fresh,
+                source=self.settings.store_source,
+            )
+        return scheduler
 
     # -- collection --------------------------------------------------------
 
@@ -169,10 +195,22 @@ class AllgreenSession:
             return
         outcome.status = status
         report.allgreen_status = status  # type: ignore[attr-defined]
-        self.results[item.nodeid] = CheckResult.from_outcome(item.spec, outcome)
+        scheduler = self.scheduler_for(item.path)
+        result = scheduler.result_for(item.spec, outcome, item.decision)
+        scheduler.finish([(item.spec, result, item.decision)])
+        report.allgreen_cached = result.cached  # type: ignore[attr-defined]
+        self.results[item.nodeid] = result
 
-    def pytest_report_teststatus(self, report: pytest.TestReport) -> tuple[str, str, str] | None:
-        if getattr(report, "allgreen_status", None) == "error" and report.when == "call":
+    def pytest_report_teststatus(
+        self, report: pytest.TestReport
+    ) -> tuple[str, str, str] | None:
+        status = getattr(report, "allgreen_status", None)
+        if status is None or report.when != "call":
+            return None
+        letter, word = _LETTERS_AND_WORDS[status]
+        if getattr(report, "allgreen_cached", False):
+            return status, letter, f"{word} (cached)"
+        if status == "error":
             return "error", "E", "ERROR"
         return None
 

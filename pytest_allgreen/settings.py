@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 
 from allgreen.dsl import parse_memory
 from allgreen.environment import resolve_environment
+from allgreen.store import ENV_VARIABLE as STORE_VARIABLE
 
 ALLGREEN_HELP = "collect allgood.py health checks (the given paths, or allgood.py / config/allgood.py under the root directory)"
 ENV_HELP = "environment the checks run in (default: $ALLGREEN_ENV, else development)"
@@ -19,6 +21,11 @@ BAD_MEMORY = (
     "invalid allgreen memory limit {value!r} from {source}: {why}; "
     "give bytes or a size such as '512MB'"
 )
+STORE_HELP = (
+    "where rate-limit state and history live: sqlite:///path, redis://host:6379/0 or memory:// "
+    "(default: $ALLGREEN_STORE, else .allgreen/state.sqlite3 beside the config)"
+)
+FRESH_HELP = "ignore run= rate limits: run every check now (results are still recorded)"
 BAD_TIMEOUT = "invalid allgreen timeout {value!r} from {source}: give a number of seconds, 0 for none"
 
 
@@ -32,6 +39,9 @@ def add_options(parser: pytest.Parser) -> None:
     parser.addini("allgreen_timeout", TIMEOUT_HELP, default=None)
     group.addoption("--allgreen-memory-limit", metavar="SIZE", default=None, help=MEMORY_HELP)
     parser.addini("allgreen_memory_limit", MEMORY_HELP, default=None)
+    group.addoption("--allgreen-store", metavar="URL", default=None, help=STORE_HELP)
+    group.addoption("--allgreen-fresh", action="store_true", default=False, help=FRESH_HELP)
+    parser.addini("allgreen_store", STORE_HELP, default=None)
 
 
 def _timeout(value: object, source: str) -> float:
@@ -59,6 +69,11 @@ class Settings:
     timeout: float | None
     json_path: Path | None
     memory_limit: int | None = None
+    #: the store URL, or ``None`` for the default beside the config.
+    store: str | None = None
+    #: where ``store`` came from, for error messages.
+    store_source: str = "default"
+    fresh: bool = False
 
     @classmethod
     def from_config(cls, config: pytest.Config) -> Settings:
@@ -76,9 +91,24 @@ class Settings:
             ini = config.getini("allgreen_memory_limit")
             memory_limit = _memory(ini, "ini allgreen_memory_limit")
         json_path = config.getoption("allgreen_json")
+        store, store_source = _store(config)
         return cls(
             environment=resolve_environment(config.getoption("allgreen_env")),
             timeout=timeout,
             json_path=Path(json_path) if json_path else None,
             memory_limit=memory_limit,
+            store=store,
+            store_source=store_source,
+            fresh=bool(config.getoption("allgreen_fresh")),
         )
+
+
+def _store(config: pytest.Config) -> tuple[str | None, str]:
+    """Return the store URL and its source: command line, environment, ini, else default."""
+    if config.getoption("allgreen_store"):
+        return config.getoption("allgreen_store"), "--allgreen-store"
+    if os.environ.get(STORE_VARIABLE):
+        return os.environ[STORE_VARIABLE], f"${STORE_VARIABLE}"
+    if config.getini("allgreen_store"):
+        return str(config.getini("allgreen_store")), "ini allgreen_store"
+    return None, "default"

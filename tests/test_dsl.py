@@ -69,7 +69,7 @@ def test_check__without_a_description_says_how_to_write_it(tmp_path):
         ('name="1bad id"', "use letters"),
         ('memory_limit="lots"', "expected a number of bytes"),
         ("memory_limit=-5", "must be a positive"),
-        ("run=5", "write a rate"),
+        ("run=5", "(e.g. '2 times per day')"),
     ],
 )
 def test_check__bad_option_value_is_a_located_config_error(tmp_path, option, why):
