@@ -143,8 +143,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "path", nargs="?", help="allgood.py (default: ./allgood.py or ./config/allgood.py)"
     )
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
+    serve.add_argument(
+        "--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)"
+    )
     serve.add_argument("--env", help="environment (default: $ALLGREEN_ENV, else development)")
     serve.add_argument("--token", help="bearer token for check details (default: $ALLGREEN_TOKEN)")
     serve.add_argument("--timeout", type=float, help="default limit per check in seconds (0: none)")

@@ -49,7 +49,8 @@ def _base_path(request: Request) -> str:
         if path.endswith(suffix):
             path = path[: -len(suffix)]
             break
-    return request.scope.get("root_path", "") + path
+    root: str = request.scope.get("root_path", "")
+    return root + path
 
 
 def build_router(endpoint: AsyncHealthEndpoint) -> APIRouter:
@@ -76,7 +77,9 @@ def build_router(endpoint: AsyncHealthEndpoint) -> APIRouter:
         return await page(request, None, ".json")
 
     async def metrics(request: Request) -> Any:
-        return _to_fastapi(await endpoint.metrics(authorization=request.headers.get("authorization")))
+        return _to_fastapi(
+            await endpoint.metrics(authorization=request.headers.get("authorization"))
+        )
 
     async def tag_page(request: Request, tag: str) -> Any:
         return await page(request, tag)

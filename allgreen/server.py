@@ -49,7 +49,7 @@ def serve(
     :raises ImportError: when waitress (the ``serve`` extra) is not installed.
     """
     try:
-        from waitress import create_server
+        from waitress import create_server  # type: ignore[import-untyped]
     except ImportError as exc:
         raise ImportError(NEEDS_WAITRESS) from exc
     out = out or sys.stdout

@@ -205,9 +205,7 @@ def test_routes__answer_like_flask(write_config, endpoints, flask_client, url, h
         assert ours.text == theirs.get_data(as_text=True)
 
 
-def test_live_uvicorn__serves_the_same_report_as_flask(
-    write_config, endpoints, flask_client, live
-):
+def test_live_uvicorn__serves_the_same_report_as_flask(write_config, endpoints, flask_client, live):
     config = write_config(MIXED)
     base = live(fastapi_app(endpoints(config, app_name="shop")))
     status, content_type, body = fetch(base + "/healthcheck", {"Accept": "application/json"})
@@ -235,7 +233,9 @@ def test_loop__answers_another_route_within_50_ms_while_a_slow_check_runs(
     base = live(fastapi_app(endpoints(config)))
     fetch(base + "/ping")  # warm the connection path
     result: dict[str, Any] = {}
-    health = threading.Thread(target=lambda: result.update(answer=fetch(base + "/healthcheck.json")))
+    health = threading.Thread(
+        target=lambda: result.update(answer=fetch(base + "/healthcheck.json"))
+    )
     health.start()
     deadline = time.monotonic() + 5
     while not (tmp_path / "runs.log").exists() and time.monotonic() < deadline:

@@ -18,7 +18,7 @@ import pytest
 
 pytest.importorskip("waitress")
 
-from allgreen.server import STOPPED  # noqa: E402
+from allgreen.server import STOPPED
 
 PASSING = """
 from allgreen import check
@@ -58,7 +58,9 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., tuple[subprocess.Popen[str],
         assert process.stdout is not None
         line = process.stdout.readline()
         match = re.search(r"allgreen: serving (http://\S+) ", line)
-        assert match, f"no start-up line: {line!r} {process.stderr.read() if process.stderr else ''}"
+        assert match, (
+            f"no start-up line: {line!r} {process.stderr.read() if process.stderr else ''}"
+        )
         return process, match.group(1)
 
     yield start
@@ -94,7 +96,7 @@ def test_serve__token_and_environment_reach_the_endpoint(serve):
 
 def test_serve__the_root_redirects_to_the_page(serve):
     process, url = serve()
-    status, headers, body = fetch(url.removesuffix("/healthcheck") + "/")
+    status, _, body = fetch(url.removesuffix("/healthcheck") + "/")
     assert (status, b"All good" in body) == (200, True)  # urllib followed the redirect
     process.send_signal(signal.SIGTERM)
     process.communicate(timeout=15)

@@ -129,7 +129,10 @@ def test_browser__opens_the_file_offline_without_a_single_request(browser, stati
         assert page.locator("li.check").count() == 4
         assert page.locator("[data-count=failed]").inner_text() == "1"
         page.click("#check-settings summary")
-        assert "{'pool': 5} != {'pool': 10}" in page.locator("#check-settings .check__detail").inner_text()
+        assert (
+            "{'pool': 5} != {'pool': 10}"
+            in page.locator("#check-settings .check__detail").inner_text()
+        )
         dark = page.evaluate("getComputedStyle(document.body).backgroundColor")
         assert sum(int(v) for v in re.findall(r"\d+", dark)[:3]) / 3 < 100, dark
         # The page itself is the only thing loaded.

@@ -50,7 +50,8 @@ def render_django_dashboard(report: Report, **context: Any) -> str:
     values["first_problems"] = values["problems"][:3]
     values["more_problems"] = max(0, len(values["problems"]) - 3)
     del values["history"]
-    return render_to_string(TEMPLATE, values)
+    html: str = render_to_string(TEMPLATE, values)
+    return html
 
 
 def build_django_endpoint() -> HealthEndpoint:
@@ -63,7 +64,8 @@ def build_django_endpoint() -> HealthEndpoint:
 
 def _endpoint() -> HealthEndpoint:
     config = apps.get_app_config("allgreen")
-    return config.endpoint()  # type: ignore[attr-defined,no-any-return]
+    endpoint: HealthEndpoint = config.endpoint()
+    return endpoint
 
 
 def _to_django(answer: Response) -> HttpResponse:
@@ -75,7 +77,8 @@ def _to_django(answer: Response) -> HttpResponse:
 
 def _base_path(request: HttpRequest) -> str:
     namespace = request.resolver_match.namespace if request.resolver_match else "allgreen"
-    return reverse(f"{namespace or 'allgreen'}:page").rstrip("/")
+    url: str = reverse(f"{namespace or 'allgreen'}:page")
+    return url.rstrip("/")
 
 
 def _page(request: HttpRequest, tag: str | None, suffix: str | None) -> HttpResponse:

@@ -51,9 +51,7 @@ def build_endpoint(
     policy = AccessPolicy.build(
         token=token, show_details=show_details, environment=service.environment
     )
-    return HealthEndpoint(
-        service, policy, refresh_seconds=refresh_seconds, render_html=render_html
-    )
+    return HealthEndpoint(service, policy, refresh_seconds=refresh_seconds, render_html=render_html)
 
 
 def _to_flask(answer: EndpointResponse) -> Response:

@@ -20,8 +20,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "path", nargs="?", help="allgood.py (default: ALLGREEN['CONFIG_PATH'], else found)"
         )
-        parser.add_argument("--env", help="environment (default: ALLGREEN, $ALLGREEN_ENV, else development)")
-        parser.add_argument("--timeout", type=float, help="default limit per check in seconds (0: none)")
+        parser.add_argument(
+            "--env", help="environment (default: ALLGREEN, $ALLGREEN_ENV, else development)"
+        )
+        parser.add_argument(
+            "--timeout", type=float, help="default limit per check in seconds (0: none)"
+        )
         parser.add_argument("--tag", help="run only the checks with this tag")
         parser.add_argument("--json", action="store_true", help="print the JSON report instead")
 
@@ -30,7 +34,9 @@ class Command(BaseCommand):
         run_options = RunOptions(
             environment=options["env"] or settings.get("environment"),
             app_name=settings.get("app_name"),
-            timeout=options["timeout"] if options["timeout"] is not None else settings.get("timeout"),
+            timeout=options["timeout"]
+            if options["timeout"] is not None
+            else settings.get("timeout"),
             tag=options["tag"],
             store=settings.get("store"),
         )
