@@ -1,4 +1,4 @@
-"""The ``allgreen`` command: ``run``, ``init`` and ``--version``."""
+"""The ``allgreen`` command: ``run``, ``serve``, ``init`` and ``--version``."""
 
 from __future__ import annotations
 
@@ -65,17 +65,24 @@ def format_table(report: Report, *, colour: bool = False) -> str:
     return "\n".join(lines)
 
 
+def run_once(path: str | Path | None, options: RunOptions, *, progress: bool = False) -> Report:
+    """Load the config at ``path`` and run it once; a config that does not load is a failed report.
+
+    :param progress: say on stderr which file runs and how many checks it has.
+    """
+    try:
+        config = load_config(path)
+    except ConfigError as exc:
+        return failed_run_report(exc.relative_to(Path.cwd()), options)
+    if progress:
+        print(f"running {len(config.checks)} checks from {config.path} …", file=sys.stderr)
+    return run_config(config, options)
+
+
 def command_run(args: argparse.Namespace) -> int:
     """Run the checks once, print a table (or JSON), return 0 unless the status is fail."""
     options = RunOptions(environment=args.env, timeout=args.timeout, tag=args.tag)
-    try:
-        config = load_config(args.path)
-    except ConfigError as exc:
-        report = failed_run_report(exc.relative_to(Path.cwd()), options)
-    else:
-        if not args.json and _wants_colour(sys.stderr):
-            print(f"running {len(config.checks)} checks from {config.path} …", file=sys.stderr)
-        report = run_config(config, options)
+    report = run_once(args.path, options, progress=not args.json and _wants_colour(sys.stderr))
     if args.json:
         print(report.to_json())
     else:
@@ -96,6 +103,24 @@ def command_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_serve(args: argparse.Namespace) -> int:
+    """Serve the endpoint and dashboard on waitress until SIGTERM or Ctrl-C."""
+    from allgreen.server import serve
+
+    try:
+        return serve(
+            args.path,
+            host=args.host,
+            port=args.port,
+            environment=args.env,
+            token=args.token,
+            timeout=args.timeout,
+        )
+    except ImportError as exc:
+        print(f"allgreen serve: {exc}", file=sys.stderr)
+        return 2
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``allgreen`` command."""
     parser = argparse.ArgumentParser(
@@ -113,6 +138,21 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--tag", help="run only the checks with this tag")
     run.add_argument("--json", action="store_true", help="print the JSON report instead of a table")
     run.set_defaults(handler=command_run)
+
+    serve = commands.add_parser("serve", help="serve the page, JSON and metrics over HTTP")
+    serve.add_argument(
+        "path", nargs="?", help="allgood.py (default: ./allgood.py or ./config/allgood.py)"
+    )
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
+    serve.add_argument(
+        "--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)"
+    )
+    serve.add_argument("--env", help="environment (default: $ALLGREEN_ENV, else development)")
+    serve.add_argument("--token", help="bearer token for check details (default: $ALLGREEN_TOKEN)")
+    serve.add_argument("--timeout", type=float, help="default limit per check in seconds (0: none)")
+    serve.set_defaults(handler=command_serve)
 
     init = commands.add_parser("init", help="write a commented starter allgood.py")
     init.add_argument("path", nargs="?", default="allgood.py", help="where to write it")

@@ -20,6 +20,8 @@ from allgreen.loader import CANDIDATES, find_config
 from allgreen.outcome import CheckOutcome, Status
 from allgreen.report import CheckResult, Report, utc_now
 from allgreen.scheduling import Scheduler
+from allgreen.web.dashboard import render_dashboard
+from allgreen.web.security import masked as mask_report
 from pytest_allgreen.collect import AllgoodFile, CheckItem
 from pytest_allgreen.settings import Settings, add_options
 
@@ -201,9 +203,7 @@ class AllgreenSession:
         report.allgreen_cached = result.cached  # type: ignore[attr-defined]
         self.results[item.nodeid] = result
 
-    def pytest_report_teststatus(
-        self, report: pytest.TestReport
-    ) -> tuple[str, str, str] | None:
+    def pytest_report_teststatus(self, report: pytest.TestReport) -> tuple[str, str, str] | None:
         status = getattr(report, "allgreen_status", None)
         if status is None or report.when != "call":
             return None
@@ -228,14 +228,29 @@ class AllgreenSession:
         )
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        path = self.settings.json_path
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(self.report().to_json(), encoding="utf-8")
+        json_path, html_path = self.settings.json_path, self.settings.html_path
+        if json_path is None and html_path is None:
+            return
+        report = self.report()
+        if json_path is not None:
+            json_path.parent.mkdir(parents=True, exist_ok=True)
+            json_path.write_text(report.to_json(), encoding="utf-8")
+        if html_path is not None:
+            html_path.parent.mkdir(parents=True, exist_ok=True)
+            html_path.write_text(static_dashboard(report), encoding="utf-8")
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
-        if self.settings.json_path is not None:
-            terminalreporter.write_sep("-", f"allgreen report: {self.settings.json_path}")
+        for path in (self.settings.json_path, self.settings.html_path):
+            if path is not None:
+                terminalreporter.write_sep("-", f"allgreen report: {path}")
+
+
+def static_dashboard(report: Report) -> str:
+    """Return the dashboard of a CI run as one static page: details shown, no links, no refresh."""
+    # The CI log already shows every failure in full; the artifact shows the same.
+    return render_dashboard(
+        mask_report(report), base_path=None, refresh_seconds=0, details=True, full=True
+    )
 
 
 def junit_properties(result: CheckResult) -> list[tuple[str, object]]:

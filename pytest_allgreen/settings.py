@@ -15,6 +15,7 @@ from allgreen.store import ENV_VARIABLE as STORE_VARIABLE
 ALLGREEN_HELP = "collect allgood.py health checks (the given paths, or allgood.py / config/allgood.py under the root directory)"
 ENV_HELP = "environment the checks run in (default: $ALLGREEN_ENV, else development)"
 JSON_HELP = "write the allgreen JSON report to this path"
+HTML_HELP = "write the allgreen dashboard to this path as one self-contained HTML file"
 TIMEOUT_HELP = "default hard limit per check in seconds, 0 for none (default 10)"
 MEMORY_HELP = "default memory limit per check, such as 512MB (default: none)"
 BAD_MEMORY = (
@@ -26,7 +27,9 @@ STORE_HELP = (
     "(default: $ALLGREEN_STORE, else .allgreen/state.sqlite3 beside the config)"
 )
 FRESH_HELP = "ignore run= rate limits: run every check now (results are still recorded)"
-BAD_TIMEOUT = "invalid allgreen timeout {value!r} from {source}: give a number of seconds, 0 for none"
+BAD_TIMEOUT = (
+    "invalid allgreen timeout {value!r} from {source}: give a number of seconds, 0 for none"
+)
 
 
 def add_options(parser: pytest.Parser) -> None:
@@ -35,6 +38,7 @@ def add_options(parser: pytest.Parser) -> None:
     group.addoption("--allgreen", action="store_true", default=False, help=ALLGREEN_HELP)
     group.addoption("--allgreen-env", metavar="NAME", default=None, help=ENV_HELP)
     group.addoption("--allgreen-json", metavar="PATH", default=None, help=JSON_HELP)
+    group.addoption("--allgreen-html", metavar="PATH", default=None, help=HTML_HELP)
     group.addoption("--allgreen-timeout", metavar="SECONDS", default=None, help=TIMEOUT_HELP)
     parser.addini("allgreen_timeout", TIMEOUT_HELP, default=None)
     group.addoption("--allgreen-memory-limit", metavar="SIZE", default=None, help=MEMORY_HELP)
@@ -74,6 +78,7 @@ class Settings:
     #: where ``store`` came from, for error messages.
     store_source: str = "default"
     fresh: bool = False
+    html_path: Path | None = None
 
     @classmethod
     def from_config(cls, config: pytest.Config) -> Settings:
@@ -92,6 +97,7 @@ class Settings:
             memory_limit = _memory(ini, "ini allgreen_memory_limit")
         json_path = config.getoption("allgreen_json")
         store, store_source = _store(config)
+        html_path = config.getoption("allgreen_html")
         return cls(
             environment=resolve_environment(config.getoption("allgreen_env")),
             timeout=timeout,
@@ -100,6 +106,7 @@ class Settings:
             store=store,
             store_source=store_source,
             fresh=bool(config.getoption("allgreen_fresh")),
+            html_path=Path(html_path) if html_path else None,
         )
 
 

@@ -29,6 +29,8 @@ def wheel(tmp_path_factory) -> Path:
 def test_wheel__ships_templates_typing_marker_and_entry_points(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     assert "allgreen/templates/allgood.py.tmpl" in names
+    assert "allgreen/django/templates/allgreen/dashboard.html" in names
+    assert "allgreen/django/templatetags/allgreen.py" in names
     assert "allgreen/py.typed" in names and "pytest_allgreen/py.typed" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()

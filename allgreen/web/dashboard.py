@@ -88,6 +88,32 @@ def history_entries(result: CheckResult, limit: int = 20) -> list[dict[str, Any]
     return entries
 
 
+def dashboard_context(report: Report, **context: Any) -> dict[str, Any]:
+    """Return the values the dashboard template is rendered with (see :func:`render_dashboard`).
+
+    The Django integration renders its own template from the same values.
+    """
+    values: dict[str, Any] = {
+        "base_path": None,
+        "tag": None,
+        "full": True,
+        "details": False,
+        "refresh_seconds": 30,
+        "nonce": None,
+        "title": report.app_name or "allgreen",
+    }
+    values.update(context)
+    values.update(
+        report=report,
+        headline=HEADLINES[report.status],
+        counts=report.counts,
+        problems=[result for result in report.checks if result.is_problem],
+        status_labels=STATUS_LABELS,
+        history=history_entries,
+    )
+    return values
+
+
 def render_dashboard(report: Report, **context: Any) -> str:
     """Return the dashboard of ``report`` as a complete HTML document.
 
@@ -100,27 +126,5 @@ def render_dashboard(report: Report, **context: Any) -> str:
     :param nonce: Content-Security-Policy nonce of the inline style and script.
     :param title: the page title (default: the app name or "allgreen").
     """
-    values: dict[str, Any] = {
-        "base_path": None,
-        "tag": None,
-        "full": True,
-        "details": False,
-        "refresh_seconds": 30,
-        "nonce": None,
-        "title": report.app_name or "allgreen",
-    }
-    values.update(context)
-    problems = [result for result in report.checks if result.is_problem]
-    return (
-        environment()
-        .get_template(TEMPLATE)
-        .render(
-            report=report,
-            headline=HEADLINES[report.status],
-            counts=report.counts,
-            problems=problems,
-            status_labels=STATUS_LABELS,
-            history=history_entries,
-            **values,
-        )
-    )
+    values = dashboard_context(report, **context)
+    return environment().get_template(TEMPLATE).render(**values)

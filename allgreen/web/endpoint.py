@@ -9,7 +9,7 @@ its request into a call of :meth:`HealthEndpoint.page` or
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from allgreen.report import Report
@@ -34,6 +34,16 @@ CSP = (
 )
 
 
+@dataclass(frozen=True)
+class PageRequest:
+    """What a page request asks for, once its format and exclusions are parsed."""
+
+    kind: formats.Format
+    base_path: str
+    tag: str | None
+    exclude: tuple[str, ...]
+
+
 @dataclass
 class Response:
     """What to send back: status code, body, content type and headers."""
@@ -55,14 +65,23 @@ class HealthEndpoint:
 
     :param refresh_seconds: how often the dashboard reloads itself when its
         auto-refresh toggle is on.
+    :param render_html: the dashboard renderer, with the signature of
+        :func:`~allgreen.web.dashboard.render_dashboard`.
     """
 
     def __init__(
-        self, service: HealthService, policy: AccessPolicy, *, refresh_seconds: int = 30
+        self,
+        service: HealthService,
+        policy: AccessPolicy,
+        *,
+        refresh_seconds: int = 30,
+        render_html: Callable[..., str] = render_dashboard,
     ) -> None:
         self.service = service
         self.policy = policy
         self.refresh_seconds = refresh_seconds
+        #: takes the arguments of :func:`render_dashboard`; Django passes its own template.
+        self.render_html = render_html
 
     def page(
         self,
@@ -80,42 +99,83 @@ class HealthEndpoint:
         :param base_path: the URL of the endpoint's main page (its prefix), for links.
         :param exclude: the values of every ``?exclude=`` (also comma-separated).
         """
-        query = query or {}
+        request = self.parse(
+            base_path=base_path, tag=tag, suffix=suffix, query=query, exclude=exclude, accept=accept
+        )
+        if isinstance(request, Response):
+            return request
+        if request.tag is not None:
+            refusal = self.refuse_tag(request.tag, self.service.tags())
+            if refusal is not None:
+                return refusal
+        report = self.service.report(tag=request.tag, exclude=request.exclude)
+        return self.answer(request, report, authorization=authorization)
+
+    def parse(
+        self,
+        *,
+        base_path: str,
+        tag: str | None = None,
+        suffix: str | None = None,
+        query: Mapping[str, str] | None = None,
+        exclude: Sequence[str] = (),
+        accept: str | None = None,
+    ) -> PageRequest | Response:
+        """Return what a page request asks for, or the error response for a bad one.
+
+        Cheap and without I/O: an async integration calls it on its event loop.
+        """
         try:
-            kind = formats.negotiate(query, accept, suffix=suffix)
+            kind = formats.negotiate(query or {}, accept, suffix=suffix)
         except formats.FormatError as exc:
             return _text(exc.status, str(exc))
-        if tag is not None:
-            known = self.service.tags()
-            if known is not None and tag not in known:
-                listed = ", ".join(sorted(known)) or "(none)"
-                return _text(404, UNKNOWN_TAG.format(tag=tag, known=listed))
         excluded = [item.strip() for value in exclude for item in value.split(",") if item.strip()]
-        report = masked(self.service.report(tag=tag, exclude=excluded))
+        return PageRequest(kind, base_path, tag, tuple(excluded))
+
+    @staticmethod
+    def refuse_tag(tag: str, known: set[str] | None) -> Response | None:
+        """Return a 404 for a tag no check has (``known=None``: the config failed to load)."""
+        if known is None or tag in known:
+            return None
+        listed = ", ".join(sorted(known)) or "(none)"
+        return _text(404, UNKNOWN_TAG.format(tag=tag, known=listed))
+
+    def answer(
+        self, request: PageRequest, report: Report, *, authorization: str | None = None
+    ) -> Response:
+        """Return the response to ``request`` from ``report`` (of its tag and exclusions)."""
+        report = masked(report)
         full = self.policy.authorized(authorization)
         details = full and self.policy.show_details
-        if kind == "json":
+        if request.kind == "json":
             body, content_type = (
                 formats.report_json(report, details=details, full=full),
                 formats.JSON,
             )
-        elif kind == "health":
+        elif request.kind == "health":
             body = formats.health_json(report, details=details, full=full)
             content_type = formats.HEALTH_JSON
         else:
-            return self._html(report, base_path=base_path, tag=tag, full=full, details=details)
+            return self._html(
+                report, base_path=request.base_path, tag=request.tag, full=full, details=details
+            )
         return Response(report.http_status, body.encode(), content_type, dict(COMMON_HEADERS))
 
     def metrics(self, *, authorization: str | None = None) -> Response:
-        """Answer ``GET <prefix>/metrics`` in the Prometheus text format.
+        """Answer ``GET <prefix>/metrics`` in the Prometheus text format."""
+        return self.answer_metrics(self.service.report(), authorization=authorization)
+
+    def answer_metrics(self, report: Report, *, authorization: str | None = None) -> Response:
+        """Return the metrics response for ``report`` (of every check).
 
         Always 200 while the report can be written: Prometheus drops the
         samples of a scrape that is not 200, and the failure must be visible
         in them (``allgreen_up 0``).
         """
-        report = masked(self.service.report())
         try:
-            body, content_type = render_metrics(report, full=self.policy.authorized(authorization))
+            body, content_type = render_metrics(
+                masked(report), full=self.policy.authorized(authorization)
+            )
         except MetricsUnavailable as exc:
             return _text(501, str(exc))
         return Response(200, body, content_type, dict(COMMON_HEADERS))
@@ -124,7 +184,7 @@ class HealthEndpoint:
         self, report: Report, *, base_path: str, tag: str | None, full: bool, details: bool
     ) -> Response:
         nonce = secrets.token_urlsafe(16)
-        html = render_dashboard(
+        html = self.render_html(
             report,
             base_path=base_path,
             tag=tag,

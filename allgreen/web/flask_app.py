@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import atexit
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, Response, redirect, request
 
 from allgreen.service import HealthService
+from allgreen.web.dashboard import render_dashboard
 from allgreen.web.endpoint import HealthEndpoint
 from allgreen.web.endpoint import Response as EndpointResponse
 from allgreen.web.security import AccessPolicy
@@ -34,6 +36,7 @@ def build_endpoint(
     token: str | None = None,
     show_details: bool | None = None,
     refresh_seconds: int = 30,
+    render_html: Callable[..., str] = render_dashboard,
     **options: Any,
 ) -> HealthEndpoint:
     """Return a framework-free :class:`HealthEndpoint` for ``config_path`` and options.
@@ -48,7 +51,7 @@ def build_endpoint(
     policy = AccessPolicy.build(
         token=token, show_details=show_details, environment=service.environment
     )
-    return HealthEndpoint(service, policy, refresh_seconds=refresh_seconds)
+    return HealthEndpoint(service, policy, refresh_seconds=refresh_seconds, render_html=render_html)
 
 
 def _to_flask(answer: EndpointResponse) -> Response:

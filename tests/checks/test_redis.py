@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import require_service
+from services import require_service
 
 from allgreen import checks
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import require_service
+from services import require_service
 
 from allgreen import RunOptions, load_config, run_config
 

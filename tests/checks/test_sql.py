@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import require_service
+from services import require_service
 
 from allgreen import checks
 from allgreen.checks.sql import NO_ROWS, TOO_SLOW, UNKNOWN_SCHEME, WRONG_ANSWER, DatabaseURL

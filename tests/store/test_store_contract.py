@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import require_service
+from services import require_service
 
 from allgreen.ratelimit import RateLimit
 from allgreen.store import HISTORY_LENGTH, MemoryStore, SQLiteStore, Store, namespace

@@ -14,7 +14,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import require_service
+from services import require_service
 
 from allgreen.ratelimit import RateLimit
 from allgreen.store import HISTORY_LENGTH, Store, open_store

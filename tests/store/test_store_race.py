@@ -11,7 +11,7 @@ import time
 import uuid
 from pathlib import Path
 
-from conftest import require_service
+from services import require_service
 
 PROCESSES = 8
 
