@@ -25,6 +25,7 @@ from allgreen.execution import Executor, default_executor
 from allgreen.loader import LoadedConfig, load_config, resolve_config_path
 from allgreen.redaction import mask_secrets
 from allgreen.report import Report, overall_status
+from allgreen.store import Store, StoreError, open_store
 
 BAD_MAX_AGE = "max_age={value!r} is not valid: give a number of seconds, 0 or more"
 BAD_REFRESH_EVERY = (
@@ -48,6 +49,8 @@ class _Generation:
     #: mtime of the file when it was loaded; ``None`` when no file was found.
     mtime_ns: int | None
     executor: Executor | None = None
+    #: the store opened for this config, kept for its life (``None``: runs open their own).
+    store: Store | None = None
     #: runs using the executor right now; it is closed when the last one ends.
     users: int = 0
     retired: bool = False
@@ -236,7 +239,8 @@ class HealthService:
         if generation.config is None:
             return failed_run_report(generation.error or "", self.options)
         tag, exclude = selection
-        options = replace(self.options, tag=tag, exclude=exclude)
+        store = generation.store if generation.store is not None else self.options.store
+        options = replace(self.options, tag=tag, exclude=exclude, store=store)
         try:
             return run_config(generation.config, options, executor=generation.executor)
         except Exception as exc:
@@ -266,7 +270,17 @@ class HealthService:
             config = load_config(self.config_path, root=self.root)
         except ConfigError as exc:
             return _Generation(None, mask_secrets(str(exc)), mtime)
-        return _Generation(config, None, config.mtime_ns, default_executor(config))
+        return _Generation(
+            config, None, config.mtime_ns, default_executor(config), self._open_store(config)
+        )
+
+    def _open_store(self, config: LoadedConfig) -> Store | None:
+        """Open the store once for this config: a memory store must outlive a run, and a
+        file or a connection is cheaper kept than opened per request."""
+        try:
+            return open_store(self.options.store, config_path=config.path)
+        except StoreError:
+            return None  # each run reports the store's error on its rate-limited checks
 
     def _reload_if_changed(self) -> None:
         """Load the config again if its file changed; call with the lock held."""
@@ -289,11 +303,13 @@ class HealthService:
         if generation.users == 0:
             self._close_executor(generation)
 
-    @staticmethod
-    def _close_executor(generation: _Generation) -> None:
+    def _close_executor(self, generation: _Generation) -> None:
         executor, generation.executor = generation.executor, None
         if executor is not None:
             executor.close()
+        store, generation.store = generation.store, None
+        if store is not None and store is not self.options.store:
+            store.close()
 
 
 def narrow(report: Report, tag: str | None, exclude: Iterable[str] = ()) -> Report:

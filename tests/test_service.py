@@ -208,3 +208,31 @@ def test_bad_option__is_an_error_naming_the_value(tmp_path, option, value, templ
     with pytest.raises(ValueError) as excinfo:
         HealthService(counting_config(tmp_path), **{option: value})
     assert str(excinfo.value) == template.format(value=value)
+
+
+def test_store__outlives_a_run_so_rate_limits_hold_across_requests(tmp_path):
+    path = tmp_path / "allgood.py"
+    path.write_text(
+        "from allgreen import check\n"
+        "@check('hourly', run='1 time per hour')\ndef hourly():\n    pass\n"
+    )
+    with HealthService(path, store="memory://") as service:
+        first, second = service.report(), service.report()
+    assert (first.checks[0].cached, second.checks[0].cached) == (False, True)
+    assert [entry["status"] for entry in second.checks[0].history] == ["passed"]
+
+
+def test_store__given_as_an_object_is_not_closed_by_the_service(tmp_path):
+    from allgreen.store.memory import MemoryStore
+
+    class CountingStore(MemoryStore):
+        closed = 0
+
+        def close(self) -> None:
+            CountingStore.closed += 1
+
+    path = counting_config(tmp_path)
+    store = CountingStore()
+    with HealthService(path, store=store) as service:
+        service.report()
+    assert CountingStore.closed == 0
