@@ -9,6 +9,7 @@ of global state in allgreen.
 from __future__ import annotations
 
 import contextlib
+import functools
 import inspect
 import re
 import sys
@@ -54,14 +55,18 @@ class CheckSpec:
     #: ``run=`` parsed; ``None`` when the check may run at every request.
     rate_limit: RateLimit | None = None
 
-    @property
+    @functools.cached_property
     def is_async(self) -> bool:
         """Tell whether the check is an ``async def`` function."""
         return inspect.iscoroutinefunction(self.func)
 
-    @property
+    @functools.cached_property
     def argnames(self) -> tuple[str, ...]:
-        """Return the fixture names the check asks for (parameters without defaults)."""
+        """Return the fixture names the check asks for (parameters without defaults).
+
+        Cached: ``inspect.signature`` on every check of every run was most of a
+        run's own cost.
+        """
         return tuple(
             name
             for name, p in inspect.signature(self.func).parameters.items()
