@@ -21,6 +21,7 @@ uvicorn = pytest.importorskip("uvicorn")
 
 from fastapi import FastAPI  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
+from sample_configs import without_times  # noqa: E402
 
 import allgreen  # noqa: E402
 import allgreen.fastapi  # noqa: E402
@@ -66,17 +67,6 @@ def slow():
         log.write("run\\n")
     time.sleep({seconds})
 """
-
-TIMES = ("started_at", "duration_ms", "last_run_at", "next_run_at", "time", "history")
-
-
-def without_times(data: Any) -> Any:
-    """Return a JSON document without the keys that differ between two runs."""
-    if isinstance(data, dict):
-        return {key: without_times(value) for key, value in data.items() if key not in TIMES}
-    if isinstance(data, list):
-        return [without_times(item) for item in data]
-    return data
 
 
 @pytest.fixture

@@ -8,23 +8,12 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from sample_configs import MIXED, PASSING
+from sample_configs import MIXED, PASSING, without_times
 
 import allgreen
 from allgreen.django.settings import KEYS, UNKNOWN_KEY
 from allgreen.web import formats
 from allgreen.web.endpoint import UNKNOWN_TAG
-
-TIMES = ("started_at", "duration_ms", "last_run_at", "next_run_at", "history")
-
-
-def without_times(data: Any) -> Any:
-    """Return a JSON document without the keys that differ between two runs."""
-    if isinstance(data, dict):
-        return {key: without_times(value) for key, value in data.items() if key not in TIMES}
-    if isinstance(data, list):
-        return [without_times(item) for item in data]
-    return data
 
 
 @pytest.fixture

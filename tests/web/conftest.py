@@ -10,38 +10,10 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sample_configs import MIXED, PASSING
 from werkzeug.serving import make_server
 
 from allgreen.web.flask_app import EXTENSION, create_app
-
-#: A config with one check of each kind, hostile strings included.
-MIXED = """
-from allgreen import check, expect, make_sure
-
-@check("Answer is <script>alert('description')</script> 42", tags=["readiness"])
-def answer():
-    expect(6 * 7).to_eq(42)
-
-@check("Settings match", tags=["readiness", "db"])
-def settings():
-    expect({"pool": 5}).to_eq({"pool": 10})
-
-@check("Only in production", only="production")
-def prod_only():
-    pass
-
-@check("Cache answers", critical=False, tags=["cache"])
-def cache():
-    raise ConnectionError("<script>alert('message')</script> postgresql://user:secret@host/db")
-"""
-
-PASSING = """
-from allgreen import check
-
-@check("Always fine", tags=["readiness"])
-def fine():
-    pass
-"""
 
 
 @pytest.fixture
