@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 from allgreen.dsl import CheckSpec
@@ -80,11 +80,19 @@ class CheckResult:
         """Tell whether this result is a failure or an error."""
         return self.status in ("failed", "error")
 
-    def to_dict(self, *, details: bool = True) -> dict[str, Any]:
-        """Return the JSON form; without ``details`` the failure text is left out."""
-        data = asdict(self)
+    def to_dict(self, *, details: bool = True, history: bool = True) -> dict[str, Any]:
+        """Return the JSON form; without ``details`` the failure text is left out,
+        without ``history`` the recent results are."""
+        # Not dataclasses.asdict: it deep-copies every history entry, which made
+        # serving a cached report cost milliseconds.
+        data = {field.name: getattr(self, field.name) for field in fields(self)}
+        data["tags"] = list(self.tags)
         if not details:
             data["detail"] = None
+        if history:
+            data["history"] = [dict(entry) for entry in self.history]
+        else:
+            del data["history"]
         return data
 
 
@@ -151,8 +159,8 @@ class Report:
         """Return 200 for pass and warn, 503 for fail."""
         return 503 if self.status == "fail" else 200
 
-    def to_dict(self, *, details: bool = True) -> dict[str, Any]:
-        """Return the JSON form (SPEC §2 names)."""
+    def to_dict(self, *, details: bool = True, history: bool = True) -> dict[str, Any]:
+        """Return the JSON form (SPEC §2 names); ``history`` adds each check's recent results."""
         return {
             "schema_version": self.schema_version,
             "status": self.status,
@@ -163,7 +171,7 @@ class Report:
             "duration_ms": self.duration_ms,
             "counts": self.counts,
             "error": self.error,
-            "checks": [result.to_dict(details=details) for result in self.checks],
+            "checks": [result.to_dict(details=details, history=history) for result in self.checks],
         }
 
     def to_json(self, *, details: bool = True, indent: int | None = 2) -> str:

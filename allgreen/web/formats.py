@@ -69,8 +69,12 @@ def status_only(report: Report) -> dict[str, Any]:
 
 
 def report_json(report: Report, *, details: bool, full: bool = True) -> str:
-    """Return the report in allgreen's JSON (SPEC §2 names)."""
-    data = report.to_dict(details=details) if full else status_only(report)
+    """Return the report in allgreen's JSON (SPEC §2 names).
+
+    Without each check's history: probes fetch this all day, and 50 past
+    results per check would multiply every answer; the dashboard draws them.
+    """
+    data = report.to_dict(details=details, history=False) if full else status_only(report)
     return json.dumps(data, indent=2, default=str)
 
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from allgreen.environment import DEFAULT_ENVIRONMENT
-from allgreen.redaction import mask_deep, mask_secrets
+from allgreen.redaction import mask_secrets
 from allgreen.report import Report
 
 TOKEN_VARIABLE = "ALLGREEN_TOKEN"
@@ -64,18 +64,16 @@ class AccessPolicy:
 def masked(report: Report) -> Report:
     """Return ``report`` with secrets masked in the text its source did not mask.
 
-    Messages and details are masked when the report is built; descriptions,
-    skip reasons, history messages and the app name come from the config and
-    are masked here, on the way out.
+    Messages and details are masked when each result is built, and history
+    entries are those results, so they are not scanned again on every request;
+    descriptions, skip reasons and the app name come from the config and are
+    masked here, on the way out.
     """
     checks = [
         replace(
             result,
             description=mask_secrets(result.description),
             skip_reason=mask_secrets(result.skip_reason) if result.skip_reason else None,
-            message=mask_secrets(result.message) if result.message else None,
-            detail=mask_secrets(result.detail) if result.detail else None,
-            history=mask_deep(result.history),
         )
         for result in report.checks
     ]

@@ -215,3 +215,15 @@ def test_import_allgreen__does_not_import_flask():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "True"]
+
+
+def test_json__leaves_history_to_the_dashboard(make_app, passing_config):
+    app = make_app(passing_config, store="memory://")
+    client = app.test_client()
+    for _ in range(3):
+        client.get("/healthcheck.json")
+    (check,) = client.get("/healthcheck.json").json["checks"]
+    assert "history" not in check
+    html = client.get("/healthcheck").get_data(as_text=True)
+    # Four JSON runs and the page's own: five bars in the strip.
+    assert html.count("strip__bar strip__bar--passed") == 5
