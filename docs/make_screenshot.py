@@ -14,7 +14,7 @@ from werkzeug.serving import make_server
 
 import allgreen
 
-CONFIG = '''
+CONFIG = """
 import random
 from allgreen import check, expect, make_sure
 
@@ -42,7 +42,7 @@ def export():
 @check("Disk usage is below 90%", only="production")
 def disk():
     pass
-'''
+"""
 
 HERE = Path(__file__).resolve().parent
 

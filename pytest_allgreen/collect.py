@@ -16,6 +16,7 @@ from allgreen.loader import load_config
 from allgreen.outcome import CheckOutcome
 from allgreen.report import isoformat
 from allgreen.scheduling import Decision, Scheduler
+from pytest_allgreen.keys import EXECUTOR_KEY, SESSION_KEY, SETTINGS_KEY
 from pytest_allgreen.settings import Settings
 
 CACHED_NOTE = "{message} [cached by run=: ran at {last_run}, next run at {next_run}]"
@@ -68,20 +69,14 @@ class CheckItem(pytest.Function):
 
     @property
     def settings(self) -> Settings:
-        from pytest_allgreen.plugin import SETTINGS_KEY
-
         return self.config.stash[SETTINGS_KEY]
 
     @property
     def executor(self) -> Executor:
-        from pytest_allgreen.plugin import EXECUTOR_KEY
-
         return self.config.stash[EXECUTOR_KEY]
 
     @property
     def scheduler(self) -> Scheduler:
-        from pytest_allgreen.plugin import SESSION_KEY
-
         return self.config.stash[SESSION_KEY].scheduler_for(self.path)
 
     def setup(self) -> None:

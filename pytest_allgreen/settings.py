@@ -8,10 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from allgreen.dsl import parse_memory
-from allgreen.environment import resolve_environment
-from allgreen.store import ENV_VARIABLE as STORE_VARIABLE
-
 ALLGREEN_HELP = "collect allgood.py health checks (the given paths, or allgood.py / config/allgood.py under the root directory)"
 ENV_HELP = "environment the checks run in (default: $ALLGREEN_ENV, else development)"
 JSON_HELP = "write the allgreen JSON report to this path"
@@ -59,6 +55,8 @@ def _timeout(value: object, source: str) -> float:
 
 
 def _memory(value: object, source: str) -> int | None:
+    from allgreen.dsl import parse_memory
+
     try:
         return parse_memory(str(value))
     except ValueError as exc:
@@ -83,6 +81,9 @@ class Settings:
     @classmethod
     def from_config(cls, config: pytest.Config) -> Settings:
         """Resolve: command line, then environment, then ini, then defaults."""
+        # allgreen is imported only now: this module loads in every pytest session.
+        from allgreen.environment import resolve_environment
+
         timeout: float | None = None
         if config.getoption("allgreen_timeout") is not None:
             timeout = _timeout(config.getoption("allgreen_timeout"), "--allgreen-timeout")
@@ -114,6 +115,8 @@ def _store(config: pytest.Config) -> tuple[str | None, str]:
     """Return the store URL and its source: command line, environment, ini, else default."""
     if config.getoption("allgreen_store"):
         return config.getoption("allgreen_store"), "--allgreen-store"
+    from allgreen.store import ENV_VARIABLE as STORE_VARIABLE
+
     if os.environ.get(STORE_VARIABLE):
         return os.environ[STORE_VARIABLE], f"${STORE_VARIABLE}"
     if config.getini("allgreen_store"):

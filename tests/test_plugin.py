@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 
 import pytest
 
 from allgreen import errors
-from pytest_allgreen.plugin import NOTHING_TO_RUN
+from pytest_allgreen.session import NOTHING_TO_RUN
 
 CONFIG = """
 from allgreen import check, expect, make_sure
@@ -293,3 +295,15 @@ def test_discovery__nothing_found_is_a_usage_error(pytester):
 def test_config_error_messages_are_shared_constants():
     # The messages asserted above come from allgreen.errors; keep them sentences with a fix.
     assert "rename" in errors.DUPLICATE_ID and "the options are" in errors.UNKNOWN_OPTION
+
+
+def test_without_the_flag__allgreen_itself_is_not_even_imported():
+    # The plugin loads in every pytest session of a project that installs allgreen.
+    code = (
+        "import sys, pytest\n"
+        "pytest.main(['--version'])\n"
+        "import pytest_allgreen.plugin\n"
+        "print(sorted(m for m in sys.modules if m == 'allgreen' or m.startswith('allgreen.')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
