@@ -12,6 +12,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+PAGE_FROM_WHEEL = (
+    "import allgreen\n"
+    "app = allgreen.create_app('allgood.py')\n"
+    "response = app.test_client().get('/healthcheck')\n"
+    "print(response.status_code, 'Python is 3.10 or newer' in response.get_data(as_text=True))\n"
+    "app.extensions['allgreen'].service.close()\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +36,8 @@ def wheel(tmp_path_factory) -> Path:
 def test_wheel__ships_templates_typing_marker_and_entry_points(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     assert "allgreen/templates/allgood.py.tmpl" in names
+    for part in ("dashboard.html", "_style.css", "_script.js", "_icons.html"):
+        assert f"allgreen/templates/allgreen/{part}" in names
     assert "allgreen/django/templates/allgreen/dashboard.html" in names
     assert "allgreen/django/templatetags/allgreen.py" in names
     assert "allgreen/py.typed" in names and "pytest_allgreen/py.typed" in names
@@ -58,3 +67,9 @@ def test_fresh_venv__installs_the_wheel_and_runs_the_example(wheel, tmp_path):
         [str(env_dir / "bin" / "allgreen"), "run"], cwd=work, capture_output=True, text=True
     )
     assert cli.returncode == 0 and "all good" in cli.stdout
+    # The dashboard renders from the templates inside the installed wheel.
+    page = subprocess.run(
+        [str(python), "-c", PAGE_FROM_WHEEL], cwd=work, capture_output=True, text=True
+    )
+    assert page.returncode == 0, page.stderr
+    assert page.stdout.strip() == "200 True"
