@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 from services import SERVICES, require_service  # noqa: F401  (re-exported for tests)
 
@@ -14,5 +18,17 @@ def allgood(pytester: pytest.Pytester):
 
     def write(source: str, name: str = "allgood.py"):
         return pytester.makepyfile(**{name.removesuffix(".py"): source})
+
+    return write
+
+
+@pytest.fixture
+def write_config(tmp_path: Path) -> Callable[..., Path]:
+    """Write an allgood.py (dedented) under a temporary directory and return its path."""
+
+    def write(source: str, name: str = "allgood.py") -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(source))
+        return path
 
     return write

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
-import textwrap
 import threading
 import time
 import urllib.error
@@ -70,16 +69,13 @@ def slow():
 
 
 @pytest.fixture
-def write_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Path]:
+def write_config(
+    write_config: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., Path]:
+    """The shared ``write_config``, with no token or environment leaking in."""
     monkeypatch.delenv("ALLGREEN_TOKEN", raising=False)
     monkeypatch.delenv("ALLGREEN_ENV", raising=False)
-
-    def write(source: str) -> Path:
-        path = tmp_path / "allgood.py"
-        path.write_text(textwrap.dedent(source))
-        return path
-
-    return write
+    return write_config
 
 
 @pytest.fixture

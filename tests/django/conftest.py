@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -49,18 +47,6 @@ if not settings.configured:
 
 #: A config with one check of each kind, hostile strings included.
 from sample_configs import MIXED, PASSING  # noqa: E402, F401
-
-
-@pytest.fixture
-def write_config(tmp_path: Path) -> Callable[..., Path]:
-    """Write an allgood.py (dedented) under a temporary directory and return its path."""
-
-    def write(source: str, name: str = "allgood.py") -> Path:
-        path = tmp_path / name
-        path.write_text(textwrap.dedent(source))
-        return path
-
-    return write
 
 
 @pytest.fixture

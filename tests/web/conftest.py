@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,18 +13,6 @@ from sample_configs import MIXED, PASSING
 from werkzeug.serving import make_server
 
 from allgreen.web.flask_app import EXTENSION, create_app
-
-
-@pytest.fixture
-def write_config(tmp_path: Path) -> Callable[[str], Path]:
-    """Write an allgood.py (dedented) under a temporary directory and return its path."""
-
-    def write(source: str, name: str = "allgood.py") -> Path:
-        path = tmp_path / name
-        path.write_text(textwrap.dedent(source))
-        return path
-
-    return write
 
 
 @pytest.fixture
